@@ -1,0 +1,86 @@
+import type { CollectedResponse } from "./collect.ts";
+import type { CanonicalCall } from "./model/call.ts";
+import type { CanonicalError } from "./model/errors.ts";
+import type { CanonicalEvent } from "./model/events.ts";
+import type { RequestLimits } from "./model/limits.ts";
+
+/**
+ * The two codec contracts. Frontends (client dialects) and backends (providers) implement
+ * them; the core drives them without knowing which dialect or provider it holds.
+ */
+
+export interface Logger {
+  (level: "debug" | "info" | "warn" | "error", message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What a frontend knows about the incoming HTTP request besides the body. */
+export interface InboundRequest {
+  url: URL;
+  headers: Headers;
+  /** Named segments of the matched route pattern, e.g. `{ model }` for Gemini paths. */
+  params: Record<string, string>;
+  limits: RequestLimits;
+  log: Logger;
+}
+
+/** Turns canonical events into the dialect's stream bytes. Stateful, one per response. */
+export interface StreamEncoder {
+  readonly contentType: string;
+  /** Bytes for one event; empty when the event has no wire form in this dialect. */
+  encode(event: CanonicalEvent): Uint8Array | string;
+  /** Bytes after the terminal event (e.g. `data: [DONE]`, or a JSON array's `]`). */
+  end(): Uint8Array | string;
+  /** A keepalive that clients ignore (an SSE comment, Anthropic `ping`). */
+  keepalive(): Uint8Array | string;
+}
+
+export interface EncodedError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FrontendCodec {
+  /** Stable dialect id: "openai-chat", "openai-responses", "anthropic", "gemini". */
+  dialect: string;
+  /** The POST routes that generate (patterns like `/v1beta/models/:model\:streamGenerateContent`). */
+  generateRoutes: readonly string[];
+  decode(body: unknown, request: InboundRequest): CanonicalCall;
+  encodeResponse(response: CollectedResponse, call: CanonicalCall): unknown;
+  createStreamEncoder(call: CanonicalCall, request: InboundRequest): StreamEncoder;
+  encodeError(error: CanonicalError): EncodedError;
+}
+
+/** One backend attempt's context. */
+export interface AttemptContext {
+  /** The provider model id to call. */
+  model: string;
+  signal: AbortSignal;
+  aLegId: string;
+  bLegId: string;
+  /** Incoming client headers, for codecs that forward some (e.g. anthropic-beta). */
+  clientHeaders: Headers;
+  log: Logger;
+}
+
+export interface ModelInfo {
+  id: string;
+  backendId: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+}
+
+export interface BackendInstance {
+  readonly id: string;
+  readonly kind: string;
+  readonly defaultModel: string;
+  /** Models this instance serves (configured or known); used by listings and auto-selection. */
+  models(): ModelInfo[];
+  /**
+   * Events of one attempt. Failures are thrown as LipError: before the first content event
+   * they may be recoverable (failover); after it the executor surfaces them to the client.
+   */
+  stream(call: CanonicalCall, attempt: AttemptContext): AsyncIterable<CanonicalEvent>;
+  countTokens?(call: CanonicalCall, attempt: AttemptContext): Promise<number>;
+  close?(): void | Promise<void>;
+}
