@@ -40,6 +40,21 @@ export interface EncodedError {
   headers?: Record<string, string>;
 }
 
+/** Server services a frontend's extra routes may use (listings, token counting). */
+export interface FrontendServices {
+  /** Every model routable right now, across enabled backends. */
+  listModels(): ModelInfo[];
+  /** Count input tokens of a call on the backend its model routes to (estimate when the backend cannot). */
+  countTokens(call: CanonicalCall, headers: Headers): Promise<number>;
+}
+
+/** A non-generating endpoint of a dialect (model listing, token counting, cancel, upgrade refusal). */
+export interface FrontendRoute {
+  method: "GET" | "POST" | "HEAD" | "DELETE";
+  pattern: string;
+  handle(request: Request, inbound: InboundRequest, services: FrontendServices): Response | Promise<Response>;
+}
+
 export interface FrontendCodec {
   /** Stable dialect id: "openai-chat", "openai-responses", "anthropic", "gemini". */
   dialect: string;
@@ -49,6 +64,7 @@ export interface FrontendCodec {
   encodeResponse(response: CollectedResponse, call: CanonicalCall): unknown;
   createStreamEncoder(call: CanonicalCall, request: InboundRequest): StreamEncoder;
   encodeError(error: CanonicalError): EncodedError;
+  extraRoutes?: readonly FrontendRoute[];
 }
 
 /** One backend attempt's context. */
