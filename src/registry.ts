@@ -3,12 +3,14 @@
  * binary knows. Static imports only, so `bun build --compile` bundles all of them.
  * Adding a codec = one import and one line here.
  */
+import { localStubKind } from "./backends/local-stub/local-stub.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
 import type { FrontendCodec } from "./core/codec.ts";
 import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
+import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
 
-export const frontends: readonly FrontendCodec[] = [];
+export const frontends: readonly FrontendCodec[] = [openaiChatFrontend];
 
-export const backendKinds: readonly BackendKind[] = [];
+export const backendKinds: readonly BackendKind[] = [localStubKind];
 
 export const features: readonly FeatureDefinition[] = [];

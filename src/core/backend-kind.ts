@@ -29,6 +29,8 @@ export interface BackendKind {
   kind: string;
   description: string;
   defaultBaseUrl?: string;
+  /** Model used when neither the route nor the entry's `default_model` names one. */
+  defaultModel?: string;
   /** Kind-specific keys; unknown keys in a backend entry are a config error. */
   options?: TObject;
   /** Env var root for keys when the entry names none (e.g. OPENAI_API_KEY). */

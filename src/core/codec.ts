@@ -52,13 +52,15 @@ export interface FrontendServices {
 export interface FrontendRoute {
   method: "GET" | "POST" | "HEAD" | "DELETE";
   pattern: string;
+  /** When two dialects share a path (GET /v1/models), the first route whose predicate holds wins. */
+  when?(request: Request): boolean;
   handle(request: Request, inbound: InboundRequest, services: FrontendServices): Response | Promise<Response>;
 }
 
 export interface FrontendCodec {
   /** Stable dialect id: "openai-chat", "openai-responses", "anthropic", "gemini". */
   dialect: string;
-  /** The POST routes that generate (patterns like `/v1beta/models/:model\:streamGenerateContent`). */
+  /** The POST routes that generate; `{name}` captures one path segment part (`/v1beta/models/{model}:generateContent`). */
   generateRoutes: readonly string[];
   decode(body: unknown, request: InboundRequest): CanonicalCall;
   encodeResponse(response: CollectedResponse, call: CanonicalCall): unknown;

@@ -1,0 +1,135 @@
+import { Type } from "typebox";
+import type { BackendConfig, BackendKind } from "../../core/backend-kind.ts";
+import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
+import type { CanonicalCall } from "../../core/model/call.ts";
+import { LipError, kindForStatus } from "../../core/model/errors.ts";
+import type { CanonicalEvent } from "../../core/model/events.ts";
+import { randomId } from "../../core/model/ids.ts";
+import { abortableDelay } from "../shared/abortable-delay.ts";
+
+const defaultText = "[local-stub] deterministic assistant text";
+
+const options = Type.Object({
+  text: Type.Optional(Type.String({ description: "Assistant text to stream." })),
+  echo: Type.Optional(Type.Boolean({ description: "Answer with the last user text instead of `text`." })),
+  reasoning_text: Type.Optional(Type.String({ description: "Reasoning streamed before the text." })),
+  input_tokens: Type.Optional(Type.Integer({ minimum: 0 })),
+  output_tokens: Type.Optional(Type.Integer({ minimum: 0 })),
+  tool_name: Type.Optional(Type.String({ description: "Emit a tool call with this name after the text." })),
+  tool_args: Type.Optional(Type.String({ description: "JSON arguments of that tool call." })),
+  stream_error_after_text_delta: Type.Optional(Type.Boolean({ description: "Break the stream after the first text delta (post-output failure)." })),
+  ttft_ms: Type.Optional(Type.Integer({ minimum: 0, description: "Delay before the first content event." })),
+  chunks: Type.Optional(Type.Integer({ minimum: 1, description: "Split the text into this many deltas." })),
+  chunk_delay_ms: Type.Optional(Type.Integer({ minimum: 0, description: "Delay between deltas." })),
+  fail_status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: "Fail before output with this HTTP status." })),
+});
+
+interface StubSettings {
+  text: string;
+  echo: boolean;
+  reasoningText?: string;
+  inputTokens: number;
+  outputTokens: number;
+  toolName?: string;
+  toolArgs: string;
+  breakAfterText: boolean;
+  ttftMs: number;
+  chunks: number;
+  chunkDelayMs: number;
+  failStatus?: number;
+}
+
+function settingsOf(config: BackendConfig): StubSettings {
+  const get = <T>(key: string): T | undefined => config[key] as T | undefined;
+  return {
+    text: get<string>("text") ?? defaultText,
+    echo: get<boolean>("echo") ?? false,
+    reasoningText: get<string>("reasoning_text"),
+    inputTokens: get<number>("input_tokens") ?? 10,
+    outputTokens: get<number>("output_tokens") ?? 20,
+    toolName: get<string>("tool_name"),
+    toolArgs: get<string>("tool_args") ?? "{}",
+    breakAfterText: get<boolean>("stream_error_after_text_delta") ?? false,
+    ttftMs: get<number>("ttft_ms") ?? 0,
+    chunks: get<number>("chunks") ?? 1,
+    chunkDelayMs: get<number>("chunk_delay_ms") ?? 0,
+    failStatus: get<number>("fail_status"),
+  };
+}
+
+function lastUserText(call: CanonicalCall): string {
+  for (let i = call.messages.length - 1; i >= 0; i--) {
+    const message = call.messages[i]!;
+    if (message.role !== "user") continue;
+    const text = message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+    if (text) return text;
+  }
+  return "";
+}
+
+/** Split text into `count` deltas on character (not UTF-16 unit) boundaries. */
+export function splitText(text: string, count: number): string[] {
+  const characters = Array.from(text);
+  const size = Math.max(1, Math.ceil(characters.length / count));
+  const pieces: string[] = [];
+  for (let i = 0; i < characters.length; i += size) pieces.push(characters.slice(i, i + size).join(""));
+  return pieces.length > 0 ? pieces : [""];
+}
+
+async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+  if (settings.ttftMs > 0) await abortableDelay(settings.ttftMs, attempt.signal);
+  if (settings.failStatus !== undefined) {
+    throw new LipError(kindForStatus(settings.failStatus), `local-stub failure with status ${settings.failStatus}`, {
+      status: settings.failStatus,
+      recoverable: settings.failStatus >= 500 || settings.failStatus === 429 || settings.failStatus === 408,
+    });
+  }
+  yield { type: "response_started", id: randomId("stub_"), model: attempt.model, created: Math.floor(Date.now() / 1000) };
+  yield { type: "message_started", role: "assistant" };
+  let index = 0;
+  if (settings.reasoningText) {
+    yield { type: "reasoning_delta", index, text: settings.reasoningText, kind: "thinking" };
+    yield { type: "reasoning_signature_delta", index, signature: { dialect: "local-stub", value: "stub-signature" } };
+    index++;
+  }
+  const text = settings.echo ? lastUserText(call) || settings.text : settings.text;
+  const pieces = splitText(text, settings.chunks);
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0 && settings.chunkDelayMs > 0) await abortableDelay(settings.chunkDelayMs, attempt.signal);
+    yield { type: "text_delta", index, text: pieces[i]! };
+    if (settings.breakAfterText) {
+      throw new LipError("upstream", "local-stub stream broken after text delta", { code: "stream_broken" });
+    }
+  }
+  index++;
+  if (settings.toolName) {
+    yield { type: "tool_call_started", index, id: `call_${randomId("").slice(0, 24)}`, name: settings.toolName };
+    yield { type: "tool_call_args_delta", index, delta: settings.toolArgs };
+    yield { type: "tool_call_finished", index, arguments: settings.toolArgs };
+  }
+  yield {
+    type: "usage",
+    usage: { inputTokens: settings.inputTokens, outputTokens: settings.outputTokens, totalTokens: settings.inputTokens + settings.outputTokens },
+  };
+  yield { type: "response_finished", finishReason: settings.toolName ? "tool_calls" : "stop" };
+}
+
+export const localStubKind: BackendKind = {
+  kind: "local-stub",
+  description: "Deterministic in-process backend for tests, demos and benchmarks; needs no key.",
+  defaultModel: "stub-default",
+  options,
+  create(config: BackendConfig): BackendInstance {
+    const settings = settingsOf(config);
+    const defaultModel = config.default_model ?? "stub-default";
+    const models = config.models ?? [defaultModel];
+    return {
+      id: config.id,
+      kind: "local-stub",
+      defaultModel,
+      models: () => models.map((id) => ({ id, backendId: config.id })),
+      stream: (call, attempt) => stubStream(settings, call, attempt),
+      countTokens: async (call) => Math.ceil(JSON.stringify(call.messages).length / 4),
+    };
+  },
+};

@@ -1,0 +1,119 @@
+import type { CollectedResponse } from "../../core/collect.ts";
+import type { StreamEncoder } from "../../core/codec.ts";
+import type { CanonicalCall } from "../../core/model/call.ts";
+import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
+import type { ToolCallPart } from "../../core/model/parts.ts";
+import type { Usage } from "../../core/model/usage.ts";
+import { openaiErrorObject } from "../shared/openai-errors.ts";
+
+export function chatFinishReason(reason: FinishReason | undefined, hasToolCalls: boolean): string {
+  if (hasToolCalls && (reason === "stop" || reason === "tool_calls" || reason === undefined)) return "tool_calls";
+  switch (reason) {
+    case "length":
+      return "length";
+    case "content_filter":
+      return "content_filter";
+    case "tool_calls":
+      return "tool_calls";
+    default:
+      return "stop";
+  }
+}
+
+export function chatUsage(usage: Usage): Record<string, unknown> {
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage.totalTokens ?? prompt + completion,
+    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+  };
+}
+
+export function chatCompletionId(upstreamId: string): string {
+  return upstreamId.startsWith("chatcmpl-") ? upstreamId : `chatcmpl-${upstreamId}`;
+}
+
+/**
+ * Chat Completions SSE. Each chunk shares a pre-built prefix (id, created, model), so per event
+ * only the delta is serialised. Tool calls are numbered by their own ordinal, as Chat's `index`.
+ */
+export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
+  let prefix = "";
+  let toolOrdinal = -1;
+  let sawTool = false;
+  let usage: Usage | undefined;
+  let failed = false;
+  const chunk = (delta: string, finish = "null") => `data: ${prefix}"choices":[{"index":0,"delta":${delta},"finish_reason":${finish}}]}\n\n`;
+  return {
+    contentType: "text/event-stream",
+    encode(event: CanonicalEvent): string {
+      switch (event.type) {
+        case "response_started":
+          prefix = `{"id":${JSON.stringify(chatCompletionId(event.id))},"object":"chat.completion.chunk","created":${event.created},"model":${JSON.stringify(event.model || call.model)},`;
+          return "";
+        case "message_started":
+          return chunk(`{"role":"assistant","content":""}`);
+        case "text_delta":
+          return event.text === "" ? "" : chunk(`{"content":${JSON.stringify(event.text)}}`);
+        case "reasoning_delta":
+          return event.text === "" ? "" : chunk(`{"reasoning_content":${JSON.stringify(event.text)}}`);
+        case "tool_call_started":
+          toolOrdinal++;
+          sawTool = true;
+          return chunk(
+            `{"tool_calls":[{"index":${toolOrdinal},"id":${JSON.stringify(event.id)},"type":"function","function":{"name":${JSON.stringify(event.name)},"arguments":""}}]}`,
+          );
+        case "tool_call_args_delta":
+          return event.delta === "" ? "" : chunk(`{"tool_calls":[{"index":${toolOrdinal},"function":{"arguments":${JSON.stringify(event.delta)}}}]}`);
+        case "usage":
+          usage = { ...usage, ...event.usage };
+          return "";
+        case "response_finished": {
+          const finish = chunk("{}", JSON.stringify(chatFinishReason(event.finishReason, sawTool)));
+          if (!call.includeUsage || !usage) return finish;
+          return `${finish}data: ${prefix}"choices":[],"usage":${JSON.stringify(chatUsage(usage))}}\n\n`;
+        }
+        case "error":
+          failed = true;
+          return `data: ${JSON.stringify({ error: openaiErrorObject(event.error) })}\n\n`;
+        case "reasoning_signature_delta":
+        case "tool_call_finished":
+        case "warning":
+          return "";
+        default: {
+          const exhaustive: never = event;
+          return exhaustive;
+        }
+      }
+    },
+    end: () => (failed ? "" : "data: [DONE]\n\n"),
+    keepalive: () => ": keepalive\n\n",
+  };
+}
+
+export function encodeChatResponse(response: CollectedResponse, call: CanonicalCall): unknown {
+  let content = "";
+  let reasoning = "";
+  const toolCalls: ToolCallPart[] = [];
+  for (const part of response.parts) {
+    if (part.type === "text") content += part.text;
+    else if (part.type === "reasoning") reasoning += part.text;
+    else if (part.type === "tool_call") toolCalls.push(part);
+  }
+  const message: Record<string, unknown> = { role: "assistant", content: content === "" && toolCalls.length > 0 ? null : content, refusal: null };
+  if (reasoning) message.reasoning_content = reasoning;
+  if (toolCalls.length > 0) {
+    message.tool_calls = toolCalls.map((part) => ({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } }));
+  }
+  return {
+    id: chatCompletionId(response.id),
+    object: "chat.completion",
+    created: response.created,
+    model: response.model || call.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: chatFinishReason(response.finishReason, toolCalls.length > 0) }],
+    ...(response.usage && { usage: chatUsage(response.usage) }),
+  };
+}

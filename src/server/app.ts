@@ -1,0 +1,193 @@
+import type { BackendKind } from "../core/backend-kind.ts";
+import type { BackendInstance, FrontendCodec, FrontendServices, InboundRequest, Logger, ModelInfo } from "../core/codec.ts";
+import { LipError, toCanonicalError } from "../core/model/errors.ts";
+import { randomId } from "../core/model/ids.ts";
+import { checkCallLimits, checkJsonDepth, type RequestLimits } from "../core/model/limits.ts";
+import type { CanonicalCall } from "../core/model/call.ts";
+import type { FeatureDefinition } from "../core/pipeline/feature-definition.ts";
+import { Pipeline, type RequestContext } from "../core/pipeline/pipeline.ts";
+import { Router } from "../core/routing/router.ts";
+import { execute } from "../core/executor.ts";
+import * as registry from "../registry.ts";
+import { parseJsonBody, readBody } from "./body.ts";
+import { errorResponse } from "./error-response.ts";
+import { jsonResponse, streamResponse } from "./respond.ts";
+import { compilePattern } from "./route-pattern.ts";
+import type { ServerConfig } from "./server-config.ts";
+
+export interface Registry {
+  frontends: readonly FrontendCodec[];
+  backendKinds: readonly BackendKind[];
+  features: readonly FeatureDefinition[];
+}
+
+export interface AppOptions {
+  log: Logger;
+  registry?: Registry;
+  env?: Record<string, string | undefined>;
+}
+
+interface Route {
+  method: string;
+  match: (pathname: string) => Record<string, string> | undefined;
+  frontend: FrontendCodec;
+  when?: (request: Request) => boolean;
+  handle: (request: Request, inbound: InboundRequest, timeout: (request: Request) => void) => Promise<Response> | Response;
+}
+
+export interface App {
+  fetch(request: Request, disableIdleTimeout: (request: Request) => void): Promise<Response>;
+  backends: readonly BackendInstance[];
+  pipeline: Pipeline;
+  router: Router;
+  close(): Promise<void>;
+}
+
+function limitsOf(config: ServerConfig): RequestLimits {
+  const limits = config.server.limits;
+  return {
+    maxBodyBytes: config.server.max_body_bytes,
+    maxMessages: limits.max_messages,
+    maxPartsPerMessage: limits.max_parts_per_message,
+    maxTools: limits.max_tools,
+    maxTextBytes: limits.max_text_bytes,
+    maxJsonDepth: limits.max_json_depth,
+  };
+}
+
+export function createBackends(config: ServerConfig, kinds: readonly BackendKind[], options: AppOptions): BackendInstance[] {
+  return config.backends
+    .filter((entry) => entry.enabled !== false)
+    .map((entry) => {
+      const kind = kinds.find((candidate) => candidate.kind === entry.kind);
+      if (!kind) throw new Error(`backends: unknown kind '${entry.kind}' for backend '${entry.id}'`);
+      return kind.create(entry, { env: options.env ?? process.env, log: options.log });
+    });
+}
+
+export function createPipeline(config: ServerConfig, definitions: readonly FeatureDefinition[], log: Logger): Pipeline {
+  const features = definitions.flatMap((definition) => {
+    const feature = definition.create(config.features?.[definition.name], log);
+    return feature ? [feature] : [];
+  });
+  return new Pipeline(features);
+}
+
+/** Builds the request handler: routes of every registered frontend, the pipeline, router and executor. */
+export function createApp(config: ServerConfig, options: AppOptions): App {
+  const { log } = options;
+  const table = options.registry ?? registry;
+  const limits = limitsOf(config);
+  const backends = createBackends(config, table.backendKinds, options);
+  const pipeline = createPipeline(config, table.features, log);
+  const router = new Router({ backends, defaultRoute: config.routing.default_route, aliases: config.model_aliases });
+
+  const services: FrontendServices = {
+    listModels: (): ModelInfo[] => backends.flatMap((backend) => backend.models()),
+    async countTokens(call: CanonicalCall, headers: Headers): Promise<number> {
+      const [candidate] = router.plan(router.selectorFor(call.model, headers), call.model);
+      const backend = candidate?.backend;
+      if (backend?.countTokens) {
+        return backend.countTokens(call, {
+          model: candidate!.model,
+          signal: AbortSignal.timeout(30_000),
+          aLegId: randomId("a_"),
+          bLegId: randomId("b_"),
+          clientHeaders: headers,
+          log,
+        });
+      }
+      return Math.ceil(JSON.stringify(call.messages).length / 4);
+    },
+  };
+
+  async function generate(frontend: FrontendCodec, request: Request, inbound: InboundRequest, disableIdleTimeout: (request: Request) => void): Promise<Response> {
+    const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
+    checkJsonDepth(body, limits.maxJsonDepth);
+    const decoded = frontend.decode(body, inbound);
+    checkCallLimits(decoded, limits);
+    const context: RequestContext = { call: decoded, headers: request.headers, dialect: frontend.dialect, state: new Map(), log };
+    await pipeline.runRequestStages(context);
+    const call = context.call;
+    const selector = router.selectorFor(call.model, request.headers, context.routeHint);
+    const candidates = router.plan(selector, call.model);
+    const aLegId = randomId("a_");
+    const execution = await execute({
+      call,
+      candidates,
+      maxAttempts: config.routing.max_attempts,
+      signal: request.signal,
+      context,
+      pipeline,
+      aLegId,
+      log,
+    });
+    const headers = { "x-lip-a-leg-id": aLegId };
+    if (call.stream) {
+      disableIdleTimeout(request);
+      return streamResponse(frontend.createStreamEncoder(call, inbound), execution.events, { headers, pipeline, context });
+    }
+    return jsonResponse(frontend, call, execution.events, { headers, pipeline, context });
+  }
+
+  const routes: Route[] = [];
+  for (const frontend of table.frontends) {
+    for (const pattern of frontend.generateRoutes) {
+      routes.push({ method: "POST", match: compilePattern(pattern), frontend, handle: (request, inbound, timeout) => generate(frontend, request, inbound, timeout) });
+    }
+    for (const extra of frontend.extraRoutes ?? []) {
+      routes.push({
+        method: extra.method,
+        match: compilePattern(extra.pattern),
+        frontend,
+        ...(extra.when && { when: extra.when }),
+        handle: (request, inbound) => extra.handle(request, inbound, services),
+      });
+    }
+  }
+  const fallbackFrontend = table.frontends[0];
+
+  function errorFrontendFor(pathname: string): FrontendCodec | undefined {
+    const head = pathname.split("/").slice(0, 3).join("/");
+    return table.frontends.find((frontend) => frontend.generateRoutes.some((route) => route.startsWith(head) && head.length > 3)) ?? fallbackFrontend;
+  }
+
+  return {
+    backends,
+    pipeline,
+    router,
+    async fetch(request, disableIdleTimeout) {
+      const url = new URL(request.url);
+      const { pathname } = url;
+      if (pathname === "/" && (request.method === "HEAD" || request.method === "GET")) {
+        return request.method === "HEAD" ? new Response(null, { status: 200 }) : Response.json({ name: "lipstd", status: "ok" });
+      }
+      if (pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+        return Response.json({ status: "ok", backends: backends.length });
+      }
+      let pathMatched: Route | undefined;
+      for (const route of routes) {
+        const params = route.match(pathname);
+        if (!params) continue;
+        pathMatched ??= route;
+        if (route.method !== request.method && !(route.method === "GET" && request.method === "HEAD")) continue;
+        if (route.when && !route.when(request)) continue;
+        const inbound: InboundRequest = { url, headers: request.headers, params, limits, log };
+        try {
+          return await route.handle(request, inbound, disableIdleTimeout);
+        } catch (thrown) {
+          if (!(thrown instanceof LipError)) log("error", "internal fault", { path: pathname, error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) });
+          return errorResponse(route.frontend, toCanonicalError(thrown));
+        }
+      }
+      const frontend = pathMatched?.frontend ?? errorFrontendFor(pathname);
+      const error = pathMatched
+        ? new LipError("invalid_request", `method ${request.method} not allowed on ${pathname}`, { status: 405, code: "method_not_allowed" })
+        : new LipError("not_found", `unknown route ${request.method} ${pathname}`, { code: "unknown_route" });
+      return errorResponse(frontend, error.error);
+    },
+    async close() {
+      await Promise.all(backends.map((backend) => backend.close?.()));
+    },
+  };
+}
