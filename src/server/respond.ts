@@ -28,9 +28,9 @@ export function streamResponse(encoder: StreamEncoder, events: AsyncIterable<Can
   const egress = pipeline.has("egress_encoding");
   const collector = observe ? createCollector() : undefined;
   const iterator = events[Symbol.asyncIterator]();
-  const body = new ReadableStream({
+  const source: Bun.DirectUnderlyingSource<Uint8Array> = {
     type: "direct",
-    async pull(controller) {
+    async pull(controller: ReadableStreamDirectController) {
       const write = (chunk: Uint8Array | string): void => {
         if (chunk.length === 0) return;
         const bytes = egress ? pipeline.encodeEgress(toBytes(chunk), context) : chunk;
@@ -56,7 +56,8 @@ export function streamResponse(encoder: StreamEncoder, events: AsyncIterable<Can
     cancel() {
       void iterator.return?.();
     },
-  } as DirectUnderlyingSource as unknown as UnderlyingDefaultSource<Uint8Array>);
+  };
+  const body = new ReadableStream(source);
   return new Response(body, {
     status: 200,
     headers: { "content-type": encoder.contentType, "cache-control": "no-cache", ...options.headers },

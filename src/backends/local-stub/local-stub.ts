@@ -12,6 +12,10 @@ const defaultText = "[local-stub] deterministic assistant text";
 const options = Type.Object({
   text: Type.Optional(Type.String({ description: "Assistant text to stream." })),
   echo: Type.Optional(Type.Boolean({ description: "Answer with the last user text instead of `text`." })),
+  echo_call: Type.Optional(Type.Boolean({ description: "Answer with a JSON summary of the canonical call received (for conformance tests)." })),
+  tool_calls: Type.Optional(
+    Type.Array(Type.Object({ name: Type.String(), args: Type.String() }), { description: "Emit these tool calls (in parallel) after the text." }),
+  ),
   reasoning_text: Type.Optional(Type.String({ description: "Reasoning streamed before the text." })),
   input_tokens: Type.Optional(Type.Integer({ minimum: 0 })),
   output_tokens: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -27,6 +31,8 @@ const options = Type.Object({
 interface StubSettings {
   text: string;
   echo: boolean;
+  echoCall: boolean;
+  toolCalls: Array<{ name: string; args: string }>;
   reasoningText?: string;
   inputTokens: number;
   outputTokens: number;
@@ -44,6 +50,8 @@ function settingsOf(config: BackendConfig): StubSettings {
   return {
     text: get<string>("text") ?? defaultText,
     echo: get<boolean>("echo") ?? false,
+    echoCall: get<boolean>("echo_call") ?? false,
+    toolCalls: get<Array<{ name: string; args: string }>>("tool_calls") ?? [],
     reasoningText: get<string>("reasoning_text"),
     inputTokens: get<number>("input_tokens") ?? 10,
     outputTokens: get<number>("output_tokens") ?? 20,
@@ -65,6 +73,39 @@ function lastUserText(call: CanonicalCall): string {
     if (text) return text;
   }
   return "";
+}
+
+/** What the backend received, compactly: lets conformance tests assert on the decoded call end to end. */
+export function summarizeCall(call: CanonicalCall): unknown {
+  return {
+    model: call.model,
+    dialect: call.sourceDialect,
+    messages: call.messages.map((message) => ({
+      role: message.role,
+      parts: message.parts.map((part) => {
+        switch (part.type) {
+          case "text":
+            return { type: "text", text: part.text, ...(part.signature && { signature: part.signature }) };
+          case "image":
+          case "file":
+            return { type: part.type, source: part.source.kind, mediaType: "mediaType" in part.source ? part.source.mediaType : undefined };
+          case "tool_call":
+            return { type: "tool_call", id: part.id, name: part.name, arguments: part.arguments, ...(part.signature && { signature: part.signature }) };
+          case "tool_result":
+            return { type: "tool_result", callId: part.callId, isError: part.isError ?? false, content: part.content.map((item) => (item.type === "text" ? item.text : `[${item.type}]`)).join("") };
+          case "reasoning":
+            return { type: "reasoning", text: part.text, ...(part.signature && { signature: part.signature }), ...(part.opaque && { opaque: part.opaque }) };
+          default: {
+            const exhaustive: never = part;
+            return exhaustive;
+          }
+        }
+      }),
+    })),
+    tools: call.tools.map((tool) => tool.name),
+    toolChoice: call.toolChoice,
+    options: call.options,
+  };
 }
 
 /** Split text into `count` deltas on character (not UTF-16 unit) boundaries. */
@@ -92,7 +133,7 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
     yield { type: "reasoning_signature_delta", index, signature: { dialect: "local-stub", value: "stub-signature" } };
     index++;
   }
-  const text = settings.echo ? lastUserText(call) || settings.text : settings.text;
+  const text = settings.echoCall ? JSON.stringify(summarizeCall(call)) : settings.echo ? lastUserText(call) || settings.text : settings.text;
   const pieces = splitText(text, settings.chunks);
   for (let i = 0; i < pieces.length; i++) {
     if (i > 0 && settings.chunkDelayMs > 0) await abortableDelay(settings.chunkDelayMs, attempt.signal);
@@ -102,16 +143,18 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
     }
   }
   index++;
-  if (settings.toolName) {
-    yield { type: "tool_call_started", index, id: `call_${randomId("").slice(0, 24)}`, name: settings.toolName };
-    yield { type: "tool_call_args_delta", index, delta: settings.toolArgs };
-    yield { type: "tool_call_finished", index, arguments: settings.toolArgs };
+  const toolCalls = settings.toolName ? [{ name: settings.toolName, args: settings.toolArgs }, ...settings.toolCalls] : settings.toolCalls;
+  for (const tool of toolCalls) {
+    yield { type: "tool_call_started", index, id: `call_${randomId("").slice(0, 24)}`, name: tool.name };
+    yield { type: "tool_call_args_delta", index, delta: tool.args };
+    yield { type: "tool_call_finished", index, arguments: tool.args };
+    index++;
   }
   yield {
     type: "usage",
     usage: { inputTokens: settings.inputTokens, outputTokens: settings.outputTokens, totalTokens: settings.inputTokens + settings.outputTokens },
   };
-  yield { type: "response_finished", finishReason: settings.toolName ? "tool_calls" : "stop" };
+  yield { type: "response_finished", finishReason: toolCalls.length > 0 ? "tool_calls" : "stop" };
 }
 
 export const localStubKind: BackendKind = {
