@@ -4,6 +4,7 @@
  * Adding a codec = one import and one line here.
  */
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
+import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
 import type { FrontendCodec } from "./core/codec.ts";
 import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
@@ -11,6 +12,6 @@ import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind];
 
 export const features: readonly FeatureDefinition[] = [];
