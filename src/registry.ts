@@ -8,10 +8,12 @@ import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
 import type { FrontendCodec } from "./core/codec.ts";
 import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
+import { redactSecretsFeature } from "./features/redact-secrets.ts";
+import { stripReasoningFeature } from "./features/strip-reasoning.ts";
 import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend];
 
 export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind];
 
-export const features: readonly FeatureDefinition[] = [];
+export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];
