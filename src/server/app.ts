@@ -102,6 +102,8 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
   };
 
   async function generate(frontend: FrontendCodec, request: Request, inbound: InboundRequest, disableIdleTimeout: (request: Request) => void): Promise<Response> {
+    // Models may think for minutes before the first byte: the idle cut must not apply here.
+    disableIdleTimeout(request);
     const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
     checkJsonDepth(body, limits.maxJsonDepth);
     const decoded = frontend.decode(body, inbound);
@@ -124,7 +126,6 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     });
     const headers = { "x-lip-a-leg-id": aLegId };
     if (call.stream) {
-      disableIdleTimeout(request);
       return streamResponse(frontend.createStreamEncoder(call, inbound), execution.events, { headers, pipeline, context });
     }
     return jsonResponse(frontend, call, execution.events, { headers, pipeline, context });

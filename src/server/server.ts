@@ -12,6 +12,8 @@ export interface StartOptions {
   log: Logger;
   registry?: Registry;
   env?: Record<string, string | undefined>;
+  /** Bun's idle cut for non-generating routes (seconds, default 10); generate routes disable it. */
+  idleTimeoutSeconds?: number;
 }
 
 export function parseAddress(address: string): { hostname: string; port: number } {
@@ -30,6 +32,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const server = Bun.serve({
     hostname,
     port,
+    idleTimeout: options.idleTimeoutSeconds ?? 10,
     // Bodies are limited by our own reader, which answers 413 in the client's dialect.
     maxRequestBodySize: Math.max(config.server.max_body_bytes * 2, 1024 * 1024),
     fetch(request, bunServer) {
