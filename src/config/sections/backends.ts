@@ -33,9 +33,11 @@ export const BackendCommon = Type.Object(backendCommonProperties, { additionalPr
 
 /** One kind's full entry schema: common keys plus the kind's own options; nothing else. */
 export function backendSchemaFor(kind: BackendKind): TObject {
-  const own: Record<string, TSchema> = { ...(kind.options?.properties ?? {}) };
+  // Common keys first (editors list them first) and they win over a kind redeclaring one.
+  const own: Record<string, TSchema> = {};
+  for (const [key, schema] of Object.entries(kind.options?.properties ?? {})) if (!(key in backendCommonProperties)) own[key] = schema;
   return Type.Object(
-    { ...own, ...backendCommonProperties, kind: Type.Literal(kind.kind, { description: kind.description }) },
+    { ...backendCommonProperties, kind: Type.Literal(kind.kind, { description: kind.description }), ...own },
     { additionalProperties: false, title: kind.kind, description: kind.description },
   );
 }
