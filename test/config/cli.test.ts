@@ -50,6 +50,12 @@ describe("check-config", () => {
     expect((await run(["check-config", `--config=${bad}`])).code).toBe(1);
   });
 
+  test("the shipped reference config and examples are valid", async () => {
+    for (const path of ["config/config.yaml", "config/examples/dogfood-local-stub.yaml"]) {
+      expect(await run(["check-config", "--config", path])).toEqual({ code: 0, stdout: "configuration is valid\n", stderr: "" });
+    }
+  });
+
   test("a missing config file is a config error", async () => {
     const result = await run(["check-config", "--config", join(dir, "nope.yaml")]);
     expect(result.code).toBe(1);
