@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { BackendConfig } from "../../src/core/backend-kind.ts";
 import { credentialPosture, discoverEnvKeys, resolveBackendKeys } from "../../src/config/credentials.ts";
-import { fakeOpenAiKind, fakeStubKind } from "./fake-registry.ts";
+import { fakeOpenAiKind, fakeStubKind } from "./helpers.ts";
 
 const entry = (extra: Partial<BackendConfig> = {}): BackendConfig => ({ id: "o", kind: "openai-legacy", enabled: true, ...extra });
 
