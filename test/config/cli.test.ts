@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { stageDefinitions } from "../../src/core/pipeline/stages.ts";
+import * as registry from "../../src/registry.ts";
 
 /** The CLI as a user runs it: a child process, its exit code, stdout and stderr. */
 
@@ -95,6 +96,17 @@ describe("routes", () => {
     expect(result.stdout).not.toContain("secret");
   });
 
+  test("a provider kind reads its default env key pool, up to the first gap", async () => {
+    const config = file("openai.yaml", "backends:\n  - { id: stub, kind: local-stub }\n  - { id: openai, kind: openai-legacy }\n");
+    const env = { OPENAI_API_KEY: "sk-env-secret-000000000001", OPENAI_API_KEY_2: "sk-env-secret-000000000002", OPENAI_API_KEY_4: "sk-env-secret-000000000004" };
+    const result = await run(["routes", "--config", config], env);
+    expect(JSON.parse(result.stdout).credential_posture).toEqual([
+      { id: "stub", source: "none", keys: 0 },
+      { id: "openai", source: "env", keys: 2 },
+    ]);
+    expect(result.stdout).not.toContain("secret");
+  });
+
   test("routing.default_route wins; without one the kind's default model is used", async () => {
     const routed = file("routed.yaml", "routing:\n  default_route: 'b:x|a:y'\nbackends:\n  - { id: a, kind: local-stub }\n  - { id: b, kind: local-stub }\n");
     expect(JSON.parse((await run(["routes", "--config", routed])).stdout).effective_default_route).toBe("b:x|a:y");
@@ -108,9 +120,10 @@ describe("inventory", () => {
     const result = await run(["inventory", "--config", config]);
     expect(result.code).toBe(0);
     const inventory = JSON.parse(result.stdout);
-    expect(inventory.frontends).toContain("openai-chat");
+    expect(inventory.frontends).toEqual(registry.frontends.map((frontend) => frontend.dialect));
+    expect(inventory.backends).toEqual(registry.backendKinds.map((kind) => kind.kind));
     expect(inventory.backends).toContain("local-stub");
-    expect(Array.isArray(inventory.features)).toBe(true);
+    expect(inventory.features).toEqual(registry.features.map((feature) => feature.name));
     expect(inventory.extensions.stages.map((stage: { name: string; policy: string }) => [stage.name, stage.policy])).toEqual(
       stageDefinitions.map((stage) => [stage.name, stage.policy]),
     );
