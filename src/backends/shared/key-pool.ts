@@ -1,3 +1,4 @@
+import { resolveBackendKeys } from "../../config/credentials.ts";
 import { LipError } from "../../core/model/errors.ts";
 
 interface KeyState {
@@ -75,21 +76,16 @@ export class KeyPool {
   }
 }
 
-/** Keys of a backend: YAML `api_key`/`api_keys` win, else env `ROOT`, `ROOT_2` … `ROOT_32` up to the first gap. */
+/**
+ * Keys of a backend: YAML `api_key`/`api_keys` win, else env `ROOT`, `ROOT_2` … `ROOT_32` up to
+ * the first gap. One implementation with `lipstd routes` (config/credentials.ts), so the
+ * credential posture it prints is what the backend really uses.
+ */
 export function discoverApiKeys(
   config: { api_key?: string; api_keys?: string[]; api_key_env_var_root?: string },
   env: Record<string, string | undefined>,
   defaultRoot?: string,
 ): { keys: string[]; source: "yaml" | "env" | "none" } {
-  const yaml = [...(config.api_key ? [config.api_key] : []), ...(config.api_keys ?? [])].filter((key) => key.length > 0);
-  if (yaml.length > 0) return { keys: yaml, source: "yaml" };
-  const root = config.api_key_env_var_root ?? defaultRoot;
-  if (!root) return { keys: [], source: "none" };
-  const keys: string[] = [];
-  for (let n = 1; n <= 32; n++) {
-    const value = env[n === 1 ? root : `${root}_${n}`];
-    if (!value) break;
-    keys.push(value);
-  }
-  return { keys, source: keys.length > 0 ? "env" : "none" };
+  const { keys, source } = resolveBackendKeys(config, { defaultKeyEnv: defaultRoot }, env);
+  return { keys, source };
 }
