@@ -59,7 +59,9 @@ export function startChatUpstream(initial: ChatScript = {}): ChatUpstream {
             if (script.firstByteDelayMs) await sleep(script.firstByteDelayMs);
             for (let i = 0; i < deltas.length; i++) {
               if (script.cutAfter !== undefined && i === script.cutAfter) {
-                controller.error(new Error("cut"));
+                // Let the sent chunks reach the wire first: erroring a stream drops its queue.
+                await sleep(50);
+                controller.error(new Error("scripted connection cut"));
                 return;
               }
               if (i > 0 && script.delayMs) await sleep(script.delayMs);
