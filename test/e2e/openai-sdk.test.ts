@@ -36,6 +36,8 @@ describe("official openai SDK against lipstd with local-stub", () => {
         { id: "tools", kind: "local-stub", text: "calling", tool_calls: [{ name: "get_weather", args: '{"city":"Paris"}' }, { name: "get_time", args: '{"tz":"CET"}' }] },
         { id: "broken", kind: "local-stub", stream_error_after_text_delta: true },
         { id: "down", kind: "local-stub", fail_status: 503 },
+        { id: "thinker", kind: "local-stub", reasoning_text: "let me think", text: "answer" },
+        { id: "echo", kind: "local-stub", echo_call: true },
       ]),
     );
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "unused", maxRetries: 0 });
@@ -91,6 +93,28 @@ describe("official openai SDK against lipstd with local-stub", () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
     expect((failure as Error).message).toContain("unknown role 'wizard'");
+  });
+
+  test("reasoning round trip: signed reasoning comes back to the backend intact", async () => {
+    const first = await client.chat.completions.create({ model: "thinker:m", messages: [{ role: "user", content: "q" }] });
+    const message = first.choices[0]!.message as unknown as Record<string, unknown>;
+    expect(message.reasoning_content).toBe("let me think");
+    const second = await client.chat.completions.create({
+      model: "echo:m",
+      messages: [{ role: "user", content: "q" }, message as never, { role: "user", content: "go on" }],
+    });
+    const seen = JSON.parse(second.choices[0]!.message.content!) as { messages: Array<{ role: string; parts: Array<Record<string, unknown>> }> };
+    expect(seen.messages[1]!.parts[0]).toEqual({ type: "reasoning", text: "let me think", signature: { dialect: "local-stub", value: "stub-signature" } });
+    expect(seen.messages[1]!.parts[1]).toEqual({ type: "text", text: "answer" });
+  });
+
+  test("image input reaches the backend as an image part", async () => {
+    const response = await client.chat.completions.create({
+      model: "echo:m",
+      messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: "data:image/jpeg;base64,/9j/4AAQ" } }] }],
+    });
+    const seen = JSON.parse(response.choices[0]!.message.content!) as { messages: Array<{ parts: unknown[] }> };
+    expect(seen.messages[0]!.parts).toEqual([{ type: "text", text: "what is this?" }, { type: "image", source: "base64", mediaType: "image/jpeg" }]);
   });
 
   test("models.list shows routable models", async () => {

@@ -1,6 +1,6 @@
 import type { CanonicalCall, CallOptions, Message, ReasoningEffort, ResponseFormat, ToolChoice, ToolSpec } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
-import type { ImagePart, Part, TextPart } from "../../core/model/parts.ts";
+import type { ImagePart, Part, ReasoningPart, TextPart } from "../../core/model/parts.ts";
 import {
   argumentsText,
   expectArray,
@@ -68,6 +68,37 @@ function decodeContent(value: unknown, path: string): Part[] {
   return expectArray(value, path).map((part, i) => decodeContentPart(part, `${path}[${i}]`));
 }
 
+/** `reasoning_details` (OpenRouter's convention, which our encoder emits) → signed reasoning parts, in order. */
+function decodeReasoningDetails(value: unknown, path: string): ReasoningPart[] {
+  return expectArray(value, path).flatMap((raw, i): ReasoningPart[] => {
+    const entry = expectObject(raw, `${path}[${i}]`);
+    const format = optionalString(entry.format, `${path}[${i}].format`) ?? "unknown";
+    const id = optionalString(entry.id, `${path}[${i}].id`);
+    switch (entry.type) {
+      case "reasoning.text": {
+        const signature = optionalString(entry.signature, `${path}[${i}].signature`);
+        return [{ type: "reasoning", text: optionalString(entry.text, `${path}[${i}].text`) ?? "", kind: "thinking", ...(signature && { signature: { dialect: format, value: signature } }), ...(id && { id }) }];
+      }
+      case "reasoning.summary":
+        return [{ type: "reasoning", text: optionalString(entry.summary, `${path}[${i}].summary`) ?? "", kind: "summary", ...(id && { id }) }];
+      case "reasoning.encrypted": {
+        const signature = optionalString(entry.signature, `${path}[${i}].signature`);
+        return [
+          {
+            type: "reasoning",
+            text: optionalString(entry.text, `${path}[${i}].text`) ?? "",
+            opaque: { dialect: format, value: expectString(entry.data, `${path}[${i}].data`) },
+            ...(signature && { signature: { dialect: format, value: signature } }),
+            ...(id && { id }),
+          },
+        ];
+      }
+      default:
+        throw invalidRequest(`${path}[${i}].type: unknown reasoning detail type '${String(entry.type)}'`, `${path}[${i}].type`);
+    }
+  });
+}
+
 function decodeMessage(value: unknown, path: string): Message {
   const message = expectObject(value, path);
   const role = expectString(message.role, `${path}.role`);
@@ -79,8 +110,12 @@ function decodeMessage(value: unknown, path: string): Message {
       return { role, parts: decodeContent(message.content, `${path}.content`), ...(name && { name }) };
     case "assistant": {
       const parts: Part[] = [];
-      const reasoning = optionalString(message.reasoning_content, `${path}.reasoning_content`);
-      if (reasoning) parts.push({ type: "reasoning", text: reasoning, kind: "thinking" });
+      const details = message.reasoning_details;
+      if (details !== undefined && details !== null) parts.push(...decodeReasoningDetails(details, `${path}.reasoning_details`));
+      else {
+        const reasoning = optionalString(message.reasoning_content, `${path}.reasoning_content`);
+        if (reasoning) parts.push({ type: "reasoning", text: reasoning, kind: "thinking" });
+      }
       parts.push(...decodeContent(message.content, `${path}.content`));
       const refusal = optionalString(message.refusal, `${path}.refusal`);
       if (refusal) parts.push({ type: "text", text: refusal });

@@ -2,7 +2,7 @@ import type { CollectedResponse } from "../../core/collect.ts";
 import type { StreamEncoder } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
-import type { ToolCallPart } from "../../core/model/parts.ts";
+import type { ReasoningPart, ToolCallPart } from "../../core/model/parts.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { openaiErrorObject } from "../shared/openai-errors.ts";
 
@@ -32,6 +32,18 @@ export function chatUsage(usage: Usage): Record<string, unknown> {
   };
 }
 
+/**
+ * Chat has no standard field for reasoning signatures. We use OpenRouter's `reasoning_details`
+ * convention so Chat clients can send signed reasoning back verbatim and a backend of the issuing
+ * provider can replay it; `format` names the provider family.
+ */
+export function reasoningDetails(part: ReasoningPart): Array<Record<string, unknown>> {
+  const signed = part.signature ? { signature: part.signature.value, format: part.signature.dialect } : {};
+  // One entry per reasoning part, so the client's echo decodes back to the same parts.
+  if (!part.opaque) return [{ type: "reasoning.text", text: part.text, ...signed }];
+  return [{ type: "reasoning.encrypted", data: part.opaque.value, format: part.opaque.dialect, ...(part.text && { text: part.text }), ...(part.signature && { signature: part.signature.value }), ...(part.id && { id: part.id }) }];
+}
+
 export function chatCompletionId(upstreamId: string): string {
   return upstreamId.startsWith("chatcmpl-") ? upstreamId : `chatcmpl-${upstreamId}`;
 }
@@ -46,6 +58,7 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
   let sawTool = false;
   let usage: Usage | undefined;
   let failed = false;
+  let reasoningText = "";
   const chunk = (delta: string, finish = "null") => `data: ${prefix}"choices":[{"index":0,"delta":${delta},"finish_reason":${finish}}]}\n\n`;
   return {
     contentType: "text/event-stream",
@@ -59,7 +72,13 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
         case "text_delta":
           return event.text === "" ? "" : chunk(`{"content":${JSON.stringify(event.text)}}`);
         case "reasoning_delta":
+          reasoningText += event.text;
           return event.text === "" ? "" : chunk(`{"reasoning_content":${JSON.stringify(event.text)}}`);
+        case "reasoning_signature_delta": {
+          const details = reasoningDetails({ type: "reasoning", text: reasoningText, ...(event.signature && { signature: event.signature }), ...(event.opaque && { opaque: event.opaque }) });
+          reasoningText = "";
+          return chunk(`{"reasoning_details":${JSON.stringify(details)}}`);
+        }
         case "tool_call_started":
           toolOrdinal++;
           sawTool = true;
@@ -79,7 +98,6 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
         case "error":
           failed = true;
           return `data: ${JSON.stringify({ error: openaiErrorObject(event.error) })}\n\n`;
-        case "reasoning_signature_delta":
         case "tool_call_finished":
         case "warning":
           return "";
@@ -98,13 +116,18 @@ export function encodeChatResponse(response: CollectedResponse, call: CanonicalC
   let content = "";
   let reasoning = "";
   const toolCalls: ToolCallPart[] = [];
+  const details: Array<Record<string, unknown>> = [];
   for (const part of response.parts) {
     if (part.type === "text") content += part.text;
-    else if (part.type === "reasoning") reasoning += part.text;
     else if (part.type === "tool_call") toolCalls.push(part);
+    else if (part.type === "reasoning") {
+      reasoning += part.text;
+      if (part.signature || part.opaque) details.push(...reasoningDetails(part));
+    }
   }
   const message: Record<string, unknown> = { role: "assistant", content: content === "" && toolCalls.length > 0 ? null : content, refusal: null };
   if (reasoning) message.reasoning_content = reasoning;
+  if (details.length > 0) message.reasoning_details = details;
   if (toolCalls.length > 0) {
     message.tool_calls = toolCalls.map((part) => ({ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } }));
   }
