@@ -3,6 +3,7 @@
  * binary knows. Static imports only, so `bun build --compile` bundles all of them.
  * Adding a codec = one import and one line here.
  */
+import { bedrockKind } from "./backends/bedrock/kind.ts";
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
 import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
@@ -14,6 +15,6 @@ import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind];
 
 export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];

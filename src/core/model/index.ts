@@ -6,3 +6,4 @@ export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./parts.ts";
 export * from "./usage.ts";
+export * from "./tool-arguments.ts";

@@ -1,5 +1,7 @@
 import { invalidRequest } from "../../core/model/errors.ts";
 
+export { argumentsObject } from "../../core/model/tool-arguments.ts";
+
 /**
  * Small readers over untrusted JSON. Each names the offending field in its 400 message, so a
  * client learns exactly what to fix ("messages[2].content: expected string or array").
@@ -64,19 +66,6 @@ export function optionalStringList(value: unknown, path: string): string[] | und
 export function argumentsText(value: unknown): string {
   if (typeof value === "string") return value;
   return JSON.stringify(value ?? {});
-}
-
-/** Parse tool-argument JSON text into an object for object-argument dialects; invalid JSON is kept visible. */
-export function argumentsObject(text: string): JsonObject {
-  if (text.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as JsonObject;
-    return { value: parsed };
-  } catch {
-    // Policy: a model that emitted broken JSON keeps its text, so the next turn can see it.
-    return { _raw_arguments: text };
-  }
 }
 
 /** `data:` URL → media type + base64, or undefined when not a base64 data URL. */
