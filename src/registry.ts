@@ -12,8 +12,9 @@ import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
 import { redactSecretsFeature } from "./features/redact-secrets.ts";
 import { stripReasoningFeature } from "./features/strip-reasoning.ts";
 import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
+import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
-export const frontends: readonly FrontendCodec[] = [openaiChatFrontend];
+export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend];
 
 export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind];
 

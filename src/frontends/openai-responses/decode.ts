@@ -1,0 +1,152 @@
+import type { InboundRequest } from "../../core/codec.ts";
+import type { CallOptions, CanonicalCall, Message, ReasoningEffort, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
+import { invalidRequest } from "../../core/model/errors.ts";
+import {
+  expectArray,
+  expectObject,
+  expectString,
+  type JsonObject,
+  optionalBoolean,
+  optionalInteger,
+  optionalNumber,
+  optionalString,
+} from "../shared/validate.ts";
+import { InputDecoder } from "./decode-input.ts";
+import { decodeToolChoice, decodeTools } from "./decode-tools.ts";
+import { nativeDialect } from "./reasoning-envelope.ts";
+
+export const dialect = nativeDialect;
+
+/** Fields mapped into the canonical call; everything else rides in `extensions["openai-responses"]`. */
+const mappedFields: ReadonlySet<string> = new Set([
+  "model", "input", "instructions", "tools", "tool_choice", "stream", "temperature", "top_p", "max_output_tokens",
+  "reasoning", "include", "text", "parallel_tool_calls", "metadata", "user", "safety_identifier", "presence_penalty",
+  "frequency_penalty", "previous_response_id", "conversation", "background", "prompt",
+]);
+
+const efforts: ReadonlySet<string> = new Set(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
+const summaries: ReadonlySet<string> = new Set(["auto", "concise", "detailed"]);
+const encryptedInclude = "reasoning.encrypted_content";
+
+/** Marks the system message that came from `instructions`, so responses can echo it and Responses backends restore it. */
+export const instructionsSource = "instructions";
+
+function refuseStateful(body: JsonObject): void {
+  const stateless = "this gateway stores no responses or conversations; send the full conversation in input";
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    throw invalidRequest(`previous_response_id is not supported: ${stateless}`, "previous_response_id", "unsupported_parameter");
+  }
+  if (body.conversation !== undefined && body.conversation !== null) {
+    throw invalidRequest(`conversation is not supported: ${stateless}`, "conversation", "unsupported_parameter");
+  }
+  if (optionalBoolean(body.background, "background") === true) {
+    throw invalidRequest(`background mode is not supported: ${stateless}; use stream instead`, "background", "unsupported_parameter");
+  }
+  if (body.prompt !== undefined && body.prompt !== null) {
+    throw invalidRequest("prompt (stored prompt templates) is not supported: send instructions and input instead", "prompt", "unsupported_parameter");
+  }
+}
+
+function decodeFormat(text: JsonObject | undefined): ResponseFormat | undefined {
+  if (text?.format === undefined || text.format === null) return undefined;
+  const format = expectObject(text.format, "text.format");
+  const type = expectString(format.type, "text.format.type");
+  if (type === "text" || type === "json_object") return { type };
+  if (type !== "json_schema") throw invalidRequest(`text.format.type: unknown type '${type}'`, "text.format.type");
+  const name = optionalString(format.name, "text.format.name");
+  const strict = optionalBoolean(format.strict, "text.format.strict");
+  const description = optionalString(format.description, "text.format.description");
+  return {
+    type: "json_schema",
+    schema: format.schema === undefined || format.schema === null ? {} : expectObject(format.schema, "text.format.schema"),
+    ...(name !== undefined && { name }),
+    ...(strict !== undefined && { strict }),
+    ...(description !== undefined && { description }),
+  };
+}
+
+function decodeReasoning(body: JsonObject): ReasoningOptions | undefined {
+  const reasoning = body.reasoning === undefined || body.reasoning === null ? undefined : expectObject(body.reasoning, "reasoning");
+  const include = body.include === undefined || body.include === null ? [] : expectArray(body.include, "include").map((value, i) => expectString(value, `include[${i}]`));
+  const options: ReasoningOptions = {};
+  const effort = optionalString(reasoning?.effort, "reasoning.effort");
+  if (effort !== undefined) {
+    if (!efforts.has(effort)) throw invalidRequest(`reasoning.effort: unknown value '${effort}'`, "reasoning.effort");
+    options.effort = effort as ReasoningEffort;
+    options.enabled = effort !== "none";
+  }
+  // `generate_summary` is the deprecated spelling of `summary`.
+  const summary = optionalString(reasoning?.summary, "reasoning.summary") ?? optionalString(reasoning?.generate_summary, "reasoning.generate_summary");
+  if (summary !== undefined) {
+    if (!summaries.has(summary)) throw invalidRequest(`reasoning.summary: unknown value '${summary}'`, "reasoning.summary");
+    options.summary = summary as ReasoningOptions["summary"];
+    options.includeThoughts = true;
+  }
+  if (include.includes(encryptedInclude)) options.includeEncrypted = true;
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+function decodeOptions(body: JsonObject, text: JsonObject | undefined): CallOptions {
+  const options: CallOptions = {};
+  const set = <K extends keyof CallOptions>(key: K, value: CallOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set("temperature", optionalNumber(body.temperature, "temperature", 0, 2));
+  set("topP", optionalNumber(body.top_p, "top_p", 0, 1));
+  set("maxOutputTokens", optionalInteger(body.max_output_tokens, "max_output_tokens", 1));
+  set("presencePenalty", optionalNumber(body.presence_penalty, "presence_penalty", -2, 2));
+  set("frequencyPenalty", optionalNumber(body.frequency_penalty, "frequency_penalty", -2, 2));
+  set("parallelToolCalls", optionalBoolean(body.parallel_tool_calls, "parallel_tool_calls"));
+  set("reasoning", decodeReasoning(body));
+  set("responseFormat", decodeFormat(text));
+  set("user", optionalString(body.safety_identifier, "safety_identifier") ?? optionalString(body.user, "user"));
+  return options;
+}
+
+function decodeMetadata(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const metadata = expectObject(value, "metadata");
+  for (const [key, entry] of Object.entries(metadata)) expectString(entry, `metadata.${key}`);
+  return metadata as Record<string, string>;
+}
+
+function extensionsOf(body: JsonObject, text: JsonObject | undefined, hosted: JsonObject[]): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) if (!mappedFields.has(key)) extra[key] = value;
+  if (hosted.length > 0) extra.hosted_tools = hosted;
+  const verbosity = optionalString(text?.verbosity, "text.verbosity");
+  if (verbosity !== undefined) extra.verbosity = verbosity;
+  const include = Array.isArray(body.include) ? (body.include as unknown[]) : [];
+  if (include.some((value) => value !== encryptedInclude)) extra.include = include;
+  return extra;
+}
+
+export function decodeResponsesRequest(raw: unknown, request?: Pick<InboundRequest, "log">): CanonicalCall {
+  const body = expectObject(raw, "body");
+  refuseStateful(body);
+  const model = optionalString(body.model, "model") ?? "";
+  const text = body.text === undefined || body.text === null ? undefined : expectObject(body.text, "text");
+  const messages: Message[] = [];
+  const instructions = optionalString(body.instructions, "instructions");
+  if (instructions) messages.push({ role: "system", parts: [{ type: "text", text: instructions }], extensions: { [dialect]: { source: instructionsSource } } });
+  const input = new InputDecoder(request);
+  if (body.input !== undefined && body.input !== null) input.decodeItems(body.input);
+  messages.push(...input.messages);
+  if (messages.length === 0) throw invalidRequest("input: must contain at least one item (or give instructions)", "input");
+  const { tools: allTools, hosted } = decodeTools(body.tools, request);
+  const { choice, allowed } = decodeToolChoice(body.tool_choice, allTools);
+  const tools = allowed ? allTools.filter((tool) => allowed.has(tool.name)) : allTools;
+  const extra = extensionsOf(body, text, hosted);
+  const metadata = decodeMetadata(body.metadata);
+  return {
+    model,
+    messages,
+    tools,
+    ...(choice && { toolChoice: choice }),
+    options: decodeOptions(body, text),
+    stream: optionalBoolean(body.stream, "stream") ?? false,
+    sourceDialect: dialect,
+    extensions: Object.keys(extra).length > 0 ? { [dialect]: extra } : {},
+    ...(metadata && { metadata }),
+  };
+}

@@ -1,0 +1,82 @@
+import type { EncodedError, FrontendRoute, InboundRequest } from "../../core/codec.ts";
+import { checkCallLimits, checkJsonDepth } from "../../core/model/limits.ts";
+import { LipError } from "../../core/model/errors.ts";
+import { encodeOpenAIError } from "../shared/openai-errors.ts";
+import { decodeResponsesRequest } from "./decode.ts";
+
+function errorResponse(error: LipError, extraHeaders: Record<string, string> = {}): Response {
+  const encoded: EncodedError = encodeOpenAIError(error.error);
+  return Response.json(encoded.body, { status: encoded.status, headers: { ...encoded.headers, ...extraHeaders } });
+}
+
+/** The body as JSON, within the server's size and depth limits. */
+async function readJson(request: Request, inbound: InboundRequest): Promise<unknown> {
+  const limit = inbound.limits.maxBodyBytes;
+  const tooLarge = () => new LipError("request_too_large", `request body too large (limit ${limit} bytes)`, { code: "request_too_large" });
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text, "utf8") > limit) throw tooLarge();
+  if (text.trim() === "") throw new LipError("invalid_request", "request body is empty; expected a JSON object", { code: "invalid_json" });
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (thrown) {
+    throw new LipError("invalid_request", `malformed JSON in request body: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { code: "invalid_json" });
+  }
+  checkJsonDepth(body, inbound.limits.maxJsonDepth);
+  return body;
+}
+
+/**
+ * Codex tries `GET /v1/responses` with `Upgrade: websocket` before HTTP. It falls back to HTTP
+ * at once only on a 426 answer to that handshake (any other failure is retried for seconds), so
+ * the upgrade is refused with 426 and the connection closed.
+ */
+function refuseUpgrade(request: Request): Response {
+  const wantsWebSocket = request.headers.get("upgrade")?.toLowerCase().includes("websocket") ?? false;
+  if (!wantsWebSocket) {
+    return errorResponse(new LipError("invalid_request", "method GET not allowed on the Responses endpoint; use POST", { status: 405, code: "method_not_allowed" }), {
+      allow: "POST",
+    });
+  }
+  const refusal = new LipError(
+    "invalid_request",
+    "WebSocket mode of the Responses API is not supported by this gateway; use HTTP POST with stream: true",
+    { status: 426, code: "websocket_not_supported" },
+  );
+  return errorResponse(refusal, { connection: "close" });
+}
+
+/** lipstd keeps no responses: every by-id operation answers 404 and says why. */
+function notStored(_request: Request, inbound: InboundRequest): Response {
+  const id = inbound.params.id ?? "";
+  return errorResponse(
+    new LipError("not_found", `response '${id}' not found: this gateway is stateless and does not store or run background responses`, {
+      code: "response_not_found",
+      param: "response_id",
+    }),
+  );
+}
+
+function withBothPrefixes(route: FrontendRoute): FrontendRoute[] {
+  return [route, { ...route, pattern: route.pattern.replace(/^\/v1/, "") }];
+}
+
+export const responsesRoutes: readonly FrontendRoute[] = [
+  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses", handle: refuseUpgrade }),
+  ...withBothPrefixes({
+    method: "POST",
+    pattern: "/v1/responses/input_tokens",
+    async handle(request, inbound, services) {
+      const call = decodeResponsesRequest(await readJson(request, inbound), inbound);
+      checkCallLimits(call, inbound.limits);
+      const inputTokens = await services.countTokens(call, request.headers);
+      return Response.json({ object: "response.input_tokens", input_tokens: inputTokens });
+    },
+  }),
+  ...withBothPrefixes({ method: "POST", pattern: "/v1/responses/{id}/cancel", handle: notStored }),
+  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}/input_items", handle: notStored }),
+  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}", handle: notStored }),
+  ...withBothPrefixes({ method: "DELETE", pattern: "/v1/responses/{id}", handle: notStored }),
+];
