@@ -17,6 +17,11 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** A response body as loosely typed JSON, for assertions. */
+async function json(response: Response): Promise<any> {
+  return response.json();
+}
+
 function post(path: string, body: unknown): Promise<Response> {
   return fetch(server.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
 }
@@ -35,7 +40,7 @@ describe("WebSocket upgrade refusal", () => {
       const response = await fetch(server.url + path, { headers: upgradeHeaders });
       expect(response.status).toBe(426);
       expect(response.headers.get("connection")).toBe("close");
-      expect(await response.json()).toEqual({
+      expect(await json(response)).toEqual({
         error: {
           message: "WebSocket mode of the Responses API is not supported by this gateway; use HTTP POST with stream: true",
           type: "invalid_request_error",
@@ -50,7 +55,7 @@ describe("WebSocket upgrade refusal", () => {
     const response = await fetch(server.url + "/v1/responses");
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
-    expect((await response.json()).error.code).toBe("method_not_allowed");
+    expect((await json(response)).error.code).toBe("method_not_allowed");
   });
 });
 
@@ -66,7 +71,7 @@ describe("stateless by-id routes", () => {
     test(`${method} ${path} is 404 not found, saying nothing is stored`, async () => {
       const response = await fetch(server.url + path, { method });
       expect(response.status).toBe(404);
-      const body = await response.json();
+      const body = await json(response);
       expect(body.error).toMatchObject({ type: "invalid_request_error", code: "response_not_found", param: "response_id" });
       expect(body.error.message).toContain("resp_abc");
       expect(body.error.message).toContain("stateless");
@@ -78,18 +83,18 @@ describe("input token counting", () => {
   test("POST /v1/responses/input_tokens answers response.input_tokens", async () => {
     const response = await post("/v1/responses/input_tokens", { model: "text:m", input: "How many tokens is this sentence?" });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.object).toBe("response.input_tokens");
     expect(body.input_tokens).toBeGreaterThan(0);
   });
 
   test("a longer input counts more tokens; bad input is a 400 in OpenAI shape", async () => {
-    const short = await (await post("/v1/responses/input_tokens", { model: "text:m", input: "hi" })).json();
-    const long = await (await post("/v1/responses/input_tokens", { model: "text:m", input: "hi ".repeat(400) })).json();
+    const short = await json(await post("/v1/responses/input_tokens", { model: "text:m", input: "hi" }));
+    const long = await json(await post("/v1/responses/input_tokens", { model: "text:m", input: "hi ".repeat(400) }));
     expect(long.input_tokens).toBeGreaterThan(short.input_tokens);
     const bad = await post("/v1/responses/input_tokens", { model: "text:m", input: [{ type: "item_reference", id: "x" }] });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ type: "invalid_request_error", param: "input[0]" });
+    expect((await json(bad)).error).toMatchObject({ type: "invalid_request_error", param: "input[0]" });
   });
 });
 
@@ -97,13 +102,13 @@ describe("errors in OpenAI shape", () => {
   test("malformed JSON", async () => {
     const response = await post("/v1/responses", "{not json");
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", code: "invalid_json" });
+    expect((await json(response)).error).toMatchObject({ type: "invalid_request_error", code: "invalid_json" });
   });
 
   test("previous_response_id", async () => {
     const response = await post("/v1/responses", { model: "text:m", input: "q", previous_response_id: "resp_1" });
     expect(response.status).toBe(400);
-    const error = (await response.json()).error;
+    const error = (await json(response)).error;
     expect(error).toMatchObject({ type: "invalid_request_error", param: "previous_response_id", code: "unsupported_parameter" });
     expect(error.message).toContain("send the full conversation in input");
   });
@@ -153,11 +158,11 @@ describe("OpenResponses compliance-style requests", () => {
     test(`${name}: non-streaming response validates and completes`, async () => {
       const response = await post("/v1/responses", body);
       expect(response.status).toBe(200);
-      const json = await response.json();
-      expect(responseErrors(json)).toEqual([]);
-      expect(json.status).toBe("completed");
-      expect(json.output.length).toBeGreaterThan(0);
-      if (name === "tool-calling") expect(json.output.some((item: { type: string }) => item.type === "function_call")).toBe(true);
+      const body = await json(response);
+      expect(responseErrors(body)).toEqual([]);
+      expect(body.status).toBe("completed");
+      expect(body.output.length).toBeGreaterThan(0);
+      if (name === "tool-calling") expect(body.output.some((item: { type: string }) => item.type === "function_call")).toBe(true);
     });
   }
 
