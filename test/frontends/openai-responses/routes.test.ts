@@ -154,9 +154,9 @@ describe("OpenResponses compliance-style requests", () => {
     },
   };
 
-  for (const [name, body] of Object.entries(requests)) {
+  for (const [name, request] of Object.entries(requests)) {
     test(`${name}: non-streaming response validates and completes`, async () => {
-      const response = await post("/v1/responses", body);
+      const response = await post("/v1/responses", request);
       expect(response.status).toBe(200);
       const body = await json(response);
       expect(responseErrors(body)).toEqual([]);
