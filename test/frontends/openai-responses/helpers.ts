@@ -4,8 +4,9 @@ import type { CanonicalCall } from "../../../src/core/model/call.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
 import { checkEvents } from "../../../src/core/model/event-checker.ts";
 import { createResponsesStreamEncoder } from "../../../src/frontends/openai-responses/stream-encoder.ts";
-import { startServer, type RunningServer } from "../../../src/server/server.ts";
 import { createSseParser } from "../../../src/sse/index.ts";
+import { testConfig } from "../../helpers/config.ts";
+import { startLipstd, type TestServer } from "../../helpers/lipstd.ts";
 
 export const fixtureDir = join(import.meta.dir, "../../../testdata/openai-responses");
 
@@ -60,27 +61,12 @@ export function encodeStream(events: readonly CanonicalEvent[], call: CanonicalC
   return out + text(encoder.end());
 }
 
-const silent = () => {};
-
 export interface StubBackend {
   id: string;
   [knob: string]: unknown;
 }
 
 /** A real lipstd on loopback with local-stub backends; route with model `<backend id>:<model>`. */
-export function startStubServer(backends: StubBackend[], maxAttempts = 1): Promise<RunningServer> {
-  return startServer(
-    {
-      server: {
-        address: "127.0.0.1:0",
-        max_body_bytes: 8388608,
-        stream_keepalive_interval: 15000,
-        limits: { max_messages: 4096, max_parts_per_message: 2048, max_tools: 2048, max_text_bytes: 8388608, max_json_depth: 64 },
-      },
-      backends: backends.map((backend) => ({ kind: "local-stub", enabled: true, ...backend })),
-      routing: { max_attempts: maxAttempts },
-      model_aliases: [],
-    },
-    { log: silent },
-  );
+export function startStubServer(backends: StubBackend[], maxAttempts = 1): Promise<TestServer> {
+  return startLipstd(testConfig(backends.map((backend) => ({ kind: "local-stub", ...backend })), { routing: { max_attempts: maxAttempts } }));
 }

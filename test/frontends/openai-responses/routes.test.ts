@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { RunningServer } from "../../../src/server/server.ts";
+import type { TestServer } from "../../helpers/lipstd.ts";
 import { fixture, parseSse, startStubServer } from "./helpers.ts";
 import { eventErrors, responseErrors } from "./spec-shapes.ts";
 
-let server: RunningServer;
+let server: TestServer;
 
 beforeAll(async () => {
   server = await startStubServer([
@@ -197,5 +197,8 @@ describe("a Codex request end to end", () => {
     expect(received.tools).toEqual(["shell_command", "update_plan"]);
     expect(received.messages.map((message: { role: string }) => message.role)).toEqual(["system", "developer", "user", "user", "assistant", "tool", "assistant", "user"]);
     expect(received.messages[4].parts[0]).toMatchObject({ type: "reasoning", opaque: { dialect: "openai-responses" } });
+    const warning = server.logs.find((line) => line.message.includes("dropped tools"));
+    expect(warning?.level).toBe("warn");
+    expect(warning?.fields?.types).toEqual(["namespace", "web_search", "custom"]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { ResponseInputItem } from "openai/resources/responses/responses";
-import type { RunningServer } from "../../../src/server/server.ts";
+import type { TestServer } from "../../helpers/lipstd.ts";
 import { startStubServer } from "./helpers.ts";
 
 /**
@@ -10,7 +10,7 @@ import { startStubServer } from "./helpers.ts";
  * canonical call it received, which shows what lipstd decoded from the SDK's request.
  */
 const stubText = "[local-stub] deterministic assistant text";
-let server: RunningServer;
+let server: TestServer;
 let client: OpenAI;
 
 beforeAll(async () => {
