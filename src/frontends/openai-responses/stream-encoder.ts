@@ -19,8 +19,8 @@ import {
   responseObject,
   responseSettings,
 } from "./response-object.ts";
-
-type ReasoningSection = "summary" | "content";
+import { appendReasoning, appendSignature, closeReasoningSection, type ReasoningBlock } from "./stream-reasoning.ts";
+import { EventWriter } from "./stream-writer.ts";
 
 interface MessageBlock {
   kind: "message";
@@ -41,39 +41,34 @@ interface CallBlock {
   finished: boolean;
 }
 
-interface ReasoningBlock {
-  kind: "reasoning";
-  index: number;
-  outputIndex: number;
-  id: string;
-  summary: string[];
-  content: string[];
-  /** The sub-part being streamed, if any: its text is the last entry of `summary` or `content`. */
-  open?: ReasoningSection;
-  text: string;
-  textKind?: "thinking" | "summary";
-  signature?: ProviderSignature;
-  opaque?: ProviderSignature;
-}
-
 type Block = MessageBlock | CallBlock | ReasoningBlock;
 
-function appendSignature(previous: ProviderSignature | undefined, next: ProviderSignature): ProviderSignature {
-  if (!previous || previous.dialect !== next.dialect) return { ...next };
-  return { dialect: next.dialect, value: previous.value + next.value };
+/** An item cut off by a failure, as `response.failed` lists it. */
+function partialItem(open: Block): Record<string, unknown> {
+  switch (open.kind) {
+    case "message":
+      return messageItem(open.id, "incomplete", open.text);
+    case "function_call":
+      return functionCallItem(open.id, open.callId, open.name, open.args, "incomplete");
+    case "reasoning":
+      return reasoningItem(open.id, open.summary, open.content, undefined);
+    default: {
+      const exhaustive: never = open;
+      return exhaustive;
+    }
+  }
 }
 
 /**
- * Responses SSE: `event: <type>` + `data: {type, …, sequence_number}`, numbered from 0. Each
- * canonical block becomes one output item (reasoning, message or function_call), opened on its
- * first event and closed when the next block starts or the response ends, so items never
- * interleave. A failure after output is an `error` event (the SDK raises on it) followed by
- * `response.failed` (what Codex reads); a Responses stream has no `[DONE]`.
+ * Responses SSE. Each canonical block becomes one output item (reasoning, message or
+ * function_call), opened on its first event and closed when the next block starts or the
+ * response ends, so items never interleave. A failure after output is an `error` event (the
+ * openai SDK raises on it) followed by `response.failed` (what Codex reads). No `[DONE]`.
  */
 export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick<InboundRequest, "log">): StreamEncoder {
   const settings = responseSettings(call);
+  const writer = new EventWriter();
   const output: unknown[] = [];
-  let sequence = 0;
   let id = "";
   let model = call.model;
   let createdAt = 0;
@@ -82,11 +77,7 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
   let usage: Usage | undefined;
   let block: Block | undefined;
   let droppedTextSignature = false;
-  let out = "";
 
-  const emit = (type: string, fields: Record<string, unknown>): void => {
-    out += `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: sequence++ })}\n\n`;
-  };
   const snapshot = (outcome: Outcome) => responseObject(settings, { id, model, createdAt, outcome, output: [...output], usage });
 
   function start(upstreamId: string, upstreamModel: string, created: number): void {
@@ -95,26 +86,14 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     model = upstreamModel || call.model;
     createdAt = created;
     const response = snapshot({ status: "in_progress" });
-    emit("response.created", { response });
-    emit("response.in_progress", { response });
+    writer.emit("response.created", { response });
+    writer.emit("response.in_progress", { response });
   }
 
-  function closeReasoningSection(current: ReasoningBlock): void {
-    const section = current.open;
-    if (!section) return;
-    current.open = undefined;
-    const item = { item_id: current.id, output_index: current.outputIndex };
-    if (section === "summary") {
-      const summaryIndex = current.summary.length - 1;
-      const text = current.summary[summaryIndex]!;
-      emit("response.reasoning_summary_text.done", { ...item, summary_index: summaryIndex, text });
-      emit("response.reasoning_summary_part.done", { ...item, summary_index: summaryIndex, part: { type: "summary_text", text } });
-    } else {
-      const contentIndex = current.content.length - 1;
-      const text = current.content[contentIndex]!;
-      emit("response.reasoning_text.done", { ...item, content_index: contentIndex, text });
-      emit("response.content_part.done", { ...item, content_index: contentIndex, part: { type: "reasoning_text", text } });
-    }
+  function openItem(item: Record<string, unknown>): number {
+    const outputIndex = output.length;
+    writer.emit("response.output_item.added", { output_index: outputIndex, item });
+    return outputIndex;
   }
 
   /** Ends the open item: its done events, then its final form in `output`. */
@@ -126,18 +105,17 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     switch (current.kind) {
       case "message": {
         const ids = { item_id: current.id, output_index: current.outputIndex, content_index: 0 };
-        const part = { type: "output_text", annotations: [], logprobs: [], text: current.text };
-        emit("response.output_text.done", { ...ids, text: current.text, logprobs: [] });
-        emit("response.content_part.done", { ...ids, part });
+        writer.emit("response.output_text.done", { ...ids, text: current.text, logprobs: [] });
+        writer.emit("response.content_part.done", { ...ids, part: { type: "output_text", annotations: [], logprobs: [], text: current.text } });
         item = messageItem(current.id, status, current.text);
         break;
       }
       case "function_call":
-        if (!current.finished) emit("response.function_call_arguments.done", { item_id: current.id, output_index: current.outputIndex, arguments: current.args });
+        if (!current.finished) writer.emit("response.function_call_arguments.done", { item_id: current.id, output_index: current.outputIndex, arguments: current.args });
         item = functionCallItem(current.id, current.callId, current.name, current.args, status);
         break;
       case "reasoning":
-        closeReasoningSection(current);
+        closeReasoningSection(writer, current);
         item = reasoningItem(current.id, current.summary, current.content, encryptedContentFor(current.text, current.textKind, current.signature, current.opaque));
         break;
       default: {
@@ -146,13 +124,7 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
       }
     }
     output.push(item);
-    emit("response.output_item.done", { output_index: current.outputIndex, item });
-  }
-
-  function openItem(item: Record<string, unknown>): number {
-    const outputIndex = output.length;
-    emit("response.output_item.added", { output_index: outputIndex, item });
-    return outputIndex;
+    writer.emit("response.output_item.done", { output_index: current.outputIndex, item });
   }
 
   function messageBlock(index: number): MessageBlock {
@@ -160,12 +132,8 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     closeBlock("completed");
     const itemId = randomId("msg_");
     const outputIndex = openItem(messageItem(itemId, "in_progress", undefined));
-    emit("response.content_part.added", {
-      item_id: itemId,
-      output_index: outputIndex,
-      content_index: 0,
-      part: { type: "output_text", annotations: [], logprobs: [], text: "" },
-    });
+    const part = { type: "output_text", annotations: [], logprobs: [], text: "" };
+    writer.emit("response.content_part.added", { item_id: itemId, output_index: outputIndex, content_index: 0, part });
     block = { kind: "message", index, outputIndex, id: itemId, text: "" };
     return block;
   }
@@ -179,86 +147,42 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     return block;
   }
 
-  function reasoningText(current: ReasoningBlock, text: string, kind: "thinking" | "summary" | undefined): void {
-    const section: ReasoningSection = kind === "summary" ? "summary" : "content";
-    const item = { item_id: current.id, output_index: current.outputIndex };
-    if (current.open !== section) {
-      closeReasoningSection(current);
-      current.open = section;
-      if (section === "summary") {
-        current.summary.push("");
-        emit("response.reasoning_summary_part.added", { ...item, summary_index: current.summary.length - 1, part: { type: "summary_text", text: "" } });
-      } else {
-        current.content.push("");
-        emit("response.content_part.added", { ...item, content_index: current.content.length - 1, part: { type: "reasoning_text", text: "" } });
-      }
-    }
-    if (text === "") return;
-    current.text += text;
-    if (section === "summary") {
-      const summaryIndex = current.summary.length - 1;
-      current.summary[summaryIndex] += text;
-      emit("response.reasoning_summary_text.delta", { ...item, summary_index: summaryIndex, delta: text });
-    } else {
-      const contentIndex = current.content.length - 1;
-      current.content[contentIndex] += text;
-      emit("response.reasoning_text.delta", { ...item, content_index: contentIndex, delta: text });
-    }
-  }
-
   /** A tool call's signature has no slot on a function_call item: a reasoning item carries it (see reasoning-envelope.ts). */
   function signatureCarrier(callId: string, signature: ProviderSignature): void {
-    const item = reasoningItem(randomId("rs_"), [], [], wrapEnvelope({ c: callId, s: signature }));
-    const outputIndex = openItem(reasoningItem(item.id as string, [], [], undefined));
+    const itemId = randomId("rs_");
+    const outputIndex = openItem(reasoningItem(itemId, [], [], undefined));
+    const item = reasoningItem(itemId, [], [], wrapEnvelope({ c: callId, s: signature }));
     output.push(item);
-    emit("response.output_item.done", { output_index: outputIndex, item });
+    writer.emit("response.output_item.done", { output_index: outputIndex, item });
   }
 
-  function fail(error: CanonicalError): void {
-    const wire = openaiErrorObject(error);
-    emit("error", { code: wire.code ?? wire.type, message: wire.message, param: wire.param, error: wire });
-    finishFailed(failureOf(error));
-  }
-
-  function finishFailed(failure: { code: string; message: string }): void {
+  function fail(failure: { code: string; message: string }, wire: ReturnType<typeof openaiErrorObject>): void {
+    writer.emit("error", { code: failure.code, message: failure.message, param: wire.param, error: { ...wire, code: failure.code } });
     const open = block;
     block = undefined;
     if (open) output.push(partialItem(open));
-    emit("response.failed", { response: snapshot({ status: "failed", error: failure }) });
+    writer.emit("response.failed", { response: snapshot({ status: "failed", error: failure }) });
   }
 
-  function partialItem(open: Block): Record<string, unknown> {
-    switch (open.kind) {
-      case "message":
-        return messageItem(open.id, "incomplete", open.text);
-      case "function_call":
-        return functionCallItem(open.id, open.callId, open.name, open.args, "incomplete");
-      case "reasoning":
-        return reasoningItem(open.id, open.summary, open.content, undefined);
-      default: {
-        const exhaustive: never = open;
-        return exhaustive;
-      }
-    }
+  function failWith(error: CanonicalError): void {
+    fail(failureOf(error), openaiErrorObject(error));
   }
 
   function finish(event: Extract<CanonicalEvent, { type: "response_finished" }>): void {
     const outcome = outcomeOf(event.finishReason, event.rawFinishReason);
     if (outcome.status === "failed") {
       const failure = outcome.error!;
-      emit("error", { code: failure.code, message: failure.message, param: null, error: { type: "server_error", code: failure.code, message: failure.message, param: null } });
-      finishFailed(failure);
+      fail(failure, { message: failure.message, type: "server_error", param: null, code: failure.code });
       return;
     }
     closeBlock(outcome.status === "incomplete" ? "incomplete" : "completed");
-    emit(outcome.status === "incomplete" ? "response.incomplete" : "response.completed", { response: snapshot(outcome) });
+    writer.emit(outcome.status === "incomplete" ? "response.incomplete" : "response.completed", { response: snapshot(outcome) });
   }
 
   function handle(event: CanonicalEvent): void {
     if (ended) return;
-    if (event.type !== "response_started" && !started && (event.type === "error" || event.type === "response_finished")) {
-      start(randomId(""), call.model, Math.floor(Date.now() / 1000));
-    }
+    // A terminal event with nothing before it still gets a response to end.
+    if (!started && (event.type === "error" || event.type === "response_finished")) start(randomId(""), call.model, Math.floor(Date.now() / 1000));
     switch (event.type) {
       case "response_started":
         if (!started) start(event.id, event.model, event.created);
@@ -273,15 +197,12 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
         if (event.text === "") return;
         const current = messageBlock(event.index);
         current.text += event.text;
-        out += `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","item_id":"${current.id}","output_index":${current.outputIndex},"content_index":0,"delta":${JSON.stringify(event.text)},"logprobs":[],"sequence_number":${sequence++}}\n\n`;
+        writer.textDelta(current.id, current.outputIndex, event.text);
         return;
       }
-      case "reasoning_delta": {
-        const current = reasoningBlock(event.index, event.id);
-        reasoningText(current, event.text, event.kind);
-        if (event.kind) current.textKind = event.kind;
+      case "reasoning_delta":
+        appendReasoning(writer, reasoningBlock(event.index, event.id), event.text, event.kind);
         return;
-      }
       case "reasoning_signature_delta": {
         const current = reasoningBlock(event.index, event.id);
         if (event.signature) current.signature = appendSignature(current.signature, event.signature);
@@ -296,20 +217,18 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
         block = { kind: "function_call", index: event.index, outputIndex, id: itemId, callId: event.id, name: event.name, args: "", finished: false };
         return;
       }
-      case "tool_call_args_delta": {
+      case "tool_call_args_delta":
         if (block?.kind !== "function_call" || event.delta === "") return;
         block.args += event.delta;
-        emit("response.function_call_arguments.delta", { item_id: block.id, output_index: block.outputIndex, delta: event.delta });
+        writer.emit("response.function_call_arguments.delta", { item_id: block.id, output_index: block.outputIndex, delta: event.delta });
         return;
-      }
-      case "tool_call_finished": {
+      case "tool_call_finished":
         if (block?.kind !== "function_call") return;
         block.args = event.arguments;
         block.finished = true;
-        emit("response.function_call_arguments.done", { item_id: block.id, output_index: block.outputIndex, arguments: event.arguments });
+        writer.emit("response.function_call_arguments.done", { item_id: block.id, output_index: block.outputIndex, arguments: event.arguments });
         closeBlock("completed");
         return;
-      }
       case "usage":
         usage = { ...usage, ...event.usage };
         return;
@@ -318,7 +237,7 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
         return;
       case "error":
         ended = true;
-        fail(event.error);
+        failWith(event.error);
         return;
       case "response_finished":
         ended = true;
@@ -335,9 +254,7 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     contentType: "text/event-stream",
     encode(event: CanonicalEvent): string {
       handle(event);
-      const chunk = out;
-      out = "";
-      return chunk;
+      return writer.take();
     },
     end: () => "",
     keepalive: () => SSE_KEEPALIVE,
