@@ -13,7 +13,7 @@ function withoutMintedIds(items: Array<Record<string, unknown>>): unknown[] {
 
 describe("non-streaming JSON", () => {
   for (const [name, streamCase] of Object.entries(cases)) {
-    if (streamCase.status === "failed") continue;
+    if (streamCase.status === "failed" || streamCase.streamOnly) continue;
     test(`${name}: the response object equals the stream's final response`, () => {
       const collector = createCollector();
       for (const event of streamCase.events) collector.add(event);

@@ -20,6 +20,8 @@ export interface StreamCase {
   expected: string[];
   status: string;
   incompleteReason?: string;
+  /** Checked in the stream only (the non-streaming encoding is built from collected parts). */
+  streamOnly?: boolean;
 }
 
 export interface WireEvent {
