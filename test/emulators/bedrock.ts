@@ -78,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
   });
-  server.on("stream", (stream, headers) => {
+  server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("end", async () => {
