@@ -146,6 +146,9 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
       });
     }
   }
+  // A route with a predicate claims only the requests it recognises (GET /v1/models from a Google
+  // client), so it is tried before another dialect's unconditional route on the same path.
+  routes.sort((a, b) => Number(b.when !== undefined) - Number(a.when !== undefined));
   const fallbackFrontend = table.frontends[0];
 
   function errorFrontendFor(pathname: string): FrontendCodec | undefined {
@@ -170,9 +173,9 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
       for (const route of routes) {
         const params = route.match(pathname);
         if (!params) continue;
+        if (route.when && !route.when(request)) continue;
         pathMatched ??= route;
         if (route.method !== request.method && !(route.method === "GET" && request.method === "HEAD")) continue;
-        if (route.when && !route.when(request)) continue;
         const inbound: InboundRequest = { url, headers: request.headers, params, limits, log };
         try {
           return await route.handle(request, inbound, disableIdleTimeout);
