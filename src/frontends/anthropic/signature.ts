@@ -1,0 +1,91 @@
+import type { ProviderSignature } from "../../core/model/parts.ts";
+
+export const anthropicDialect = "anthropic";
+
+/** What authenticates one reasoning block, as the canonical model holds it. */
+export interface ReasoningTokens {
+  signature?: ProviderSignature;
+  opaque?: ProviderSignature;
+  id?: string;
+  kind?: "thinking" | "summary";
+}
+
+/**
+ * Policy for reasoning tokens that Anthropic's wire has no slot for. A thinking block has one
+ * `signature` string and a redacted block one `data` string; both are opaque to clients, which
+ * echo them back unchanged. Anthropic-minted values travel raw. Anything else — a signature from
+ * another provider family, or a block carrying a signature and an opaque payload and an item id at
+ * once — travels wrapped as `lip1:` + base64url(JSON), and comes back with its original dialect.
+ * So an Anthropic backend never receives a foreign token it would reject, and a Gemini or Responses
+ * backend gets its own token back across an Anthropic-speaking client. The `:` cannot occur in a
+ * real (base64) Anthropic value, so the prefix never shadows one.
+ */
+const wrapPrefix = "lip1:";
+
+interface Wrapped {
+  s?: ProviderSignature;
+  o?: ProviderSignature;
+  id?: string;
+  k?: "thinking" | "summary";
+}
+
+function wrap(tokens: ReasoningTokens): string {
+  const payload: Wrapped = {
+    ...(tokens.signature && { s: tokens.signature }),
+    ...(tokens.opaque && { o: tokens.opaque }),
+    ...(tokens.id !== undefined && { id: tokens.id }),
+    ...(tokens.kind === "summary" && { k: tokens.kind }),
+  };
+  return wrapPrefix + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+}
+
+function isAnthropic(token: ProviderSignature | undefined): token is ProviderSignature {
+  return token !== undefined && token.dialect === anthropicDialect;
+}
+
+/** The `signature` of a thinking block ("" when there is nothing to authenticate). */
+export function thinkingSignatureText(tokens: ReasoningTokens): string {
+  if (!tokens.signature && !tokens.opaque && tokens.id === undefined) return "";
+  if (isAnthropic(tokens.signature) && !tokens.opaque && tokens.id === undefined) return tokens.signature.value;
+  return wrap(tokens);
+}
+
+/** The `data` of a redacted_thinking block. */
+export function redactedDataText(tokens: ReasoningTokens): string {
+  if (isAnthropic(tokens.opaque) && !tokens.signature && tokens.id === undefined) return tokens.opaque.value;
+  return wrap(tokens);
+}
+
+function isSignature(value: unknown): value is ProviderSignature {
+  if (value === null || typeof value !== "object") return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.dialect === "string" && typeof record.value === "string";
+}
+
+function unwrap(text: string): ReasoningTokens | undefined {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(text.slice(wrapPrefix.length), "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return undefined;
+  const { s, o, id, k } = payload as Record<string, unknown>;
+  if ((s !== undefined && !isSignature(s)) || (o !== undefined && !isSignature(o))) return undefined;
+  return {
+    ...(s !== undefined && { signature: s as ProviderSignature }),
+    ...(o !== undefined && { opaque: o as ProviderSignature }),
+    ...(typeof id === "string" && { id }),
+    ...((k === "summary" || k === "thinking") && { kind: k }),
+  };
+}
+
+/** Reads a client's echoed `signature` (thinking) or `data` (redacted_thinking) back into tokens. */
+export function readReasoningTokens(text: string, slot: "signature" | "opaque"): ReasoningTokens {
+  if (text === "") return {};
+  if (text.startsWith(wrapPrefix)) {
+    const tokens = unwrap(text);
+    if (tokens) return tokens;
+  }
+  return { [slot]: { dialect: anthropicDialect, value: text } };
+}
