@@ -86,8 +86,9 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
         case "message_started":
           return messageStart();
         case "text_delta": {
-          let { frames, entered } = enter(event.index);
-          if (entered) {
+          const entry = enter(event.index);
+          let frames = entry.frames;
+          if (entry.entered) {
             open = { kind: "text", index: event.index };
             frames += blockStart(event.index, { type: "text", text: "" });
           }
@@ -95,7 +96,9 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
           return frames + blockDelta(event.index, `{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
         }
         case "reasoning_delta": {
-          let { frames, block } = reasoningBlock(event.index);
+          const entry = reasoningBlock(event.index);
+          const block = entry.block;
+          let frames = entry.frames;
           if (event.kind) block.tokens.kind = event.kind;
           if (event.id !== undefined) block.tokens.id = event.id;
           if (event.text === "") return frames;
