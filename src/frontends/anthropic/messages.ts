@@ -1,6 +1,6 @@
 import type { Message } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
-import type { FilePart, ImagePart, Part, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from "../../core/model/parts.ts";
+import type { FilePart, ImagePart, Part, ProviderSignature, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from "../../core/model/parts.ts";
 import { argumentsText, expectArray, expectObject, expectString, type JsonObject, optionalBoolean } from "../shared/validate.ts";
 import { carriedBlock, decodeDocumentBlock, decodeImageBlock, decodeTextBlock, extrasOf, isCarriedBlock } from "./content.ts";
 import { readReasoningTokens } from "./signature.ts";
@@ -22,26 +22,40 @@ const thinkingFields: ReadonlySet<string> = new Set(["type", "thinking", "signat
 const redactedFields: ReadonlySet<string> = new Set(["type", "data"]);
 const toolResultFields: ReadonlySet<string> = new Set(["type", "tool_use_id", "content", "is_error"]);
 
-function decodeToolUse(block: JsonObject, path: string, toolNames: Map<string, string>): ToolCallPart {
+/** What earlier blocks of the conversation tell later ones. */
+interface History {
+  /** tool_use id → tool name, to name the results. */
+  toolNames: Map<string, string>;
+  /** tool_use id → its signature, from a carrier block just before the tool_use. */
+  callSignatures: Map<string, ProviderSignature>;
+}
+
+function decodeToolUse(block: JsonObject, path: string, history: History): ToolCallPart {
   const id = expectString(block.id, `${path}.id`);
   const name = expectString(block.name, `${path}.name`);
   if (block.input !== undefined && block.input !== null && (typeof block.input !== "object" || Array.isArray(block.input))) {
     throw invalidRequest(`${path}.input: expected object`, `${path}.input`);
   }
-  toolNames.set(id, name);
+  history.toolNames.set(id, name);
+  const signature = history.callSignatures.get(id);
   const extensions = extrasOf(block, toolUseFields);
-  return { type: "tool_call", id, name, arguments: argumentsText(block.input), ...(extensions && { extensions }) };
+  return { type: "tool_call", id, name, arguments: argumentsText(block.input), ...(signature && { signature }), ...(extensions && { extensions }) };
 }
 
-function decodeThinking(block: JsonObject, path: string): ReasoningPart {
+/** A thinking block, or nothing when it only carries the signature of the tool call after it. */
+function decodeThinking(block: JsonObject, path: string, history: History): ReasoningPart | undefined {
   const text = expectString(block.thinking, `${path}.thinking`);
-  const tokens = readReasoningTokens(expectString(block.signature ?? "", `${path}.signature`), "signature");
+  const { forCall, ...tokens } = readReasoningTokens(expectString(block.signature ?? "", `${path}.signature`), "signature");
+  if (forCall !== undefined) {
+    if (tokens.signature) history.callSignatures.set(forCall, tokens.signature);
+    return undefined;
+  }
   const extensions = extrasOf(block, thinkingFields);
   return { type: "reasoning", text, kind: tokens.kind ?? "thinking", ...tokens, ...(extensions && { extensions }) };
 }
 
 function decodeRedactedThinking(block: JsonObject, path: string): ReasoningPart {
-  const { kind, ...tokens } = readReasoningTokens(expectString(block.data, `${path}.data`), "opaque");
+  const { kind, forCall: _carrier, ...tokens } = readReasoningTokens(expectString(block.data, `${path}.data`), "opaque");
   const extensions = extrasOf(block, redactedFields);
   return { type: "reasoning", text: "", ...(kind && { kind }), ...tokens, ...(extensions && { extensions }) };
 }
@@ -61,10 +75,10 @@ function decodeToolResultContent(value: unknown, path: string): Array<TextPart |
   });
 }
 
-function decodeToolResult(block: JsonObject, path: string, toolNames: Map<string, string>): ToolResultPart {
+function decodeToolResult(block: JsonObject, path: string, history: History): ToolResultPart {
   const callId = expectString(block.tool_use_id, `${path}.tool_use_id`);
   const isError = optionalBoolean(block.is_error, `${path}.is_error`);
-  const name = toolNames.get(callId);
+  const name = history.toolNames.get(callId);
   const extensions = extrasOf(block, toolResultFields);
   return {
     type: "tool_result",
@@ -79,7 +93,7 @@ function decodeToolResult(block: JsonObject, path: string, toolNames: Map<string
 
 type Side = "user" | "assistant";
 
-function decodeBlock(raw: unknown, path: string, side: Side, toolNames: Map<string, string>): Part {
+function decodeBlock(raw: unknown, path: string, side: Side, history: History): Part | undefined {
   const block = expectObject(raw, path);
   const type = expectString(block.type, `${path}.type`);
   const only = (wanted: Side): void => {
@@ -94,13 +108,13 @@ function decodeBlock(raw: unknown, path: string, side: Side, toolNames: Map<stri
       return decodeDocumentBlock(block, path);
     case "tool_use":
       only("assistant");
-      return decodeToolUse(block, path, toolNames);
+      return decodeToolUse(block, path, history);
     case "tool_result":
       only("user");
-      return decodeToolResult(block, path, toolNames);
+      return decodeToolResult(block, path, history);
     case "thinking":
       only("assistant");
-      return decodeThinking(block, path);
+      return decodeThinking(block, path, history);
     case "redacted_thinking":
       only("assistant");
       return decodeRedactedThinking(block, path);
@@ -126,13 +140,13 @@ function splitUserTurn(parts: Part[]): Message[] {
   return messages;
 }
 
-function decodeContent(value: unknown, path: string, side: Side, toolNames: Map<string, string>): Part[] {
+function decodeContent(value: unknown, path: string, side: Side, history: History): Part[] {
   if (typeof value === "string") return value === "" ? [] : [{ type: "text", text: value }];
-  return expectArray(value, path).map((block, i) => decodeBlock(block, `${path}[${i}]`, side, toolNames));
+  return expectArray(value, path).flatMap((block, i) => decodeBlock(block, `${path}[${i}]`, side, history) ?? []);
 }
 
 export function decodeMessages(value: unknown): Message[] {
-  const toolNames = new Map<string, string>();
+  const history: History = { toolNames: new Map(), callSignatures: new Map() };
   const messages: Message[] = [];
   expectArray(value, "messages").forEach((raw, i) => {
     const path = `messages[${i}]`;
@@ -145,10 +159,10 @@ export function decodeMessages(value: unknown): Message[] {
         messages.push({ role: "system", parts: decodeSystemContent(message.content, `${path}.content`) });
         break;
       case "assistant":
-        messages.push({ role: "assistant", parts: decodeContent(message.content, `${path}.content`, "assistant", toolNames) });
+        messages.push({ role: "assistant", parts: decodeContent(message.content, `${path}.content`, "assistant", history) });
         break;
       case "user": {
-        const parts = decodeContent(message.content, `${path}.content`, "user", toolNames);
+        const parts = decodeContent(message.content, `${path}.content`, "user", history);
         messages.push(...(parts.length === 0 ? [{ role: "user" as const, parts }] : splitUserTurn(parts)));
         break;
       }

@@ -8,6 +8,8 @@ export interface ReasoningTokens {
   opaque?: ProviderSignature;
   id?: string;
   kind?: "thinking" | "summary";
+  /** Set on a carrier block: `signature` belongs to the tool call with this id, not to reasoning. */
+  forCall?: string;
 }
 
 /**
@@ -19,6 +21,11 @@ export interface ReasoningTokens {
  * So an Anthropic backend never receives a foreign token it would reject, and a Gemini or Responses
  * backend gets its own token back across an Anthropic-speaking client. The `:` cannot occur in a
  * real (base64) Anthropic value, so the prefix never shadows one.
+ *
+ * A tool call's own signature (Gemini signs function calls, and Gemini 3 rejects a turn whose
+ * calls lost theirs) has no slot on a `tool_use` block: it rides in a carrier thinking block
+ * with empty text placed just before that tool_use, marked with the call id, and is put back on
+ * the call when the client echoes the turn.
  */
 const wrapPrefix = "lip1:";
 
@@ -27,6 +34,7 @@ interface Wrapped {
   o?: ProviderSignature;
   id?: string;
   k?: "thinking" | "summary";
+  c?: string;
 }
 
 function wrap(tokens: ReasoningTokens): string {
@@ -35,6 +43,7 @@ function wrap(tokens: ReasoningTokens): string {
     ...(tokens.opaque && { o: tokens.opaque }),
     ...(tokens.id !== undefined && { id: tokens.id }),
     ...(tokens.kind === "summary" && { k: tokens.kind }),
+    ...(tokens.forCall !== undefined && { c: tokens.forCall }),
   };
   return wrapPrefix + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
 }
@@ -45,14 +54,15 @@ function isAnthropic(token: ProviderSignature | undefined): token is ProviderSig
 
 /** The `signature` of a thinking block ("" when there is nothing to authenticate). */
 export function thinkingSignatureText(tokens: ReasoningTokens): string {
-  if (!tokens.signature && !tokens.opaque && tokens.id === undefined) return "";
-  if (isAnthropic(tokens.signature) && !tokens.opaque && tokens.id === undefined) return tokens.signature.value;
+  const plain = !tokens.opaque && tokens.id === undefined && tokens.forCall === undefined;
+  if (plain && !tokens.signature) return "";
+  if (plain && isAnthropic(tokens.signature)) return tokens.signature.value;
   return wrap(tokens);
 }
 
 /** The `data` of a redacted_thinking block. */
 export function redactedDataText(tokens: ReasoningTokens): string {
-  if (isAnthropic(tokens.opaque) && !tokens.signature && tokens.id === undefined) return tokens.opaque.value;
+  if (isAnthropic(tokens.opaque) && !tokens.signature && tokens.id === undefined && tokens.forCall === undefined) return tokens.opaque.value;
   return wrap(tokens);
 }
 
@@ -70,14 +80,20 @@ function unwrap(text: string): ReasoningTokens | undefined {
     return undefined;
   }
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return undefined;
-  const { s, o, id, k } = payload as Record<string, unknown>;
+  const { s, o, id, k, c } = payload as Record<string, unknown>;
   if ((s !== undefined && !isSignature(s)) || (o !== undefined && !isSignature(o))) return undefined;
   return {
     ...(s !== undefined && { signature: s as ProviderSignature }),
     ...(o !== undefined && { opaque: o as ProviderSignature }),
     ...(typeof id === "string" && { id }),
     ...((k === "summary" || k === "thinking") && { kind: k }),
+    ...(typeof c === "string" && { forCall: c }),
   };
+}
+
+/** The carrier thinking block for a tool call's signature (see above). */
+export function callSignatureCarrier(callId: string, signature: ProviderSignature): { type: "thinking"; thinking: ""; signature: string } {
+  return { type: "thinking", thinking: "", signature: wrap({ signature, forCall: callId }) };
 }
 
 /** Reads a client's echoed `signature` (thinking) or `data` (redacted_thinking) back into tokens. */

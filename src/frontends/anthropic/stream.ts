@@ -5,22 +5,28 @@ import type { ProviderSignature } from "../../core/model/parts.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { anthropicErrorBody } from "./errors.ts";
 import { messageId } from "./response.ts";
-import { type ReasoningTokens, redactedDataText, thinkingSignatureText } from "./signature.ts";
+import { callSignatureCarrier, type ReasoningTokens, redactedDataText, thinkingSignatureText } from "./signature.ts";
 import { anthropicStopReason } from "./stop-reason.ts";
 import { anthropicDeltaUsage, anthropicUsage } from "./usage.ts";
 
-/** The wire block currently open; canonical block indices map one to one onto Anthropic's. */
+/**
+ * The block currently open: `index` is the canonical block, `wire` its Anthropic index. They are
+ * equal except after a tool call's signature carrier, which takes a wire index of its own.
+ */
 type OpenBlock =
-  | { kind: "text"; index: number }
+  | { kind: "text"; index: number; wire: number }
   /** A reasoning block with no text yet: it becomes thinking (on text) or redacted_thinking (opaque only). */
-  | { kind: "reasoning"; index: number; tokens: ReasoningTokens; started: boolean }
-  | { kind: "tool"; index: number; streamed: string };
+  | { kind: "reasoning"; index: number; wire: number; tokens: ReasoningTokens; started: boolean }
+  | { kind: "tool"; index: number; wire: number; streamed: string };
+
+type ReasoningBlock = Extract<OpenBlock, { kind: "reasoning" }>;
 
 const frame = (name: string, json: string): string => `event: ${name}\ndata: ${json}\n\n`;
-const blockStart = (index: number, block: unknown): string =>
-  frame("content_block_start", `{"type":"content_block_start","index":${index},"content_block":${JSON.stringify(block)}}`);
-const blockDelta = (index: number, delta: string): string => frame("content_block_delta", `{"type":"content_block_delta","index":${index},"delta":${delta}}`);
-const blockStop = (index: number): string => frame("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
+const blockStart = (wire: number, block: unknown): string =>
+  frame("content_block_start", `{"type":"content_block_start","index":${wire},"content_block":${JSON.stringify(block)}}`);
+const blockDelta = (wire: number, delta: string): string => frame("content_block_delta", `{"type":"content_block_delta","index":${wire},"delta":${delta}}`);
+const blockStop = (wire: number): string => frame("content_block_stop", `{"type":"content_block_stop","index":${wire}}`);
+const signatureDelta = (wire: number, signature: string): string => blockDelta(wire, `{"type":"signature_delta","signature":${JSON.stringify(signature)}}`);
 
 /** Signatures may arrive in pieces; same-dialect pieces concatenate (as the collector does). */
 function appendToken(previous: ProviderSignature | undefined, next: ProviderSignature | undefined): ProviderSignature | undefined {
@@ -42,6 +48,8 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
   let messageStarted = false;
   let hasToolUse = false;
   let open: OpenBlock | undefined;
+  /** Wire indices taken by signature carriers so far. */
+  let carriers = 0;
 
   function messageStart(): string {
     if (messageStarted) return "";
@@ -54,13 +62,12 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
     const block = open;
     open = undefined;
     if (!block) return "";
-    if (block.kind !== "reasoning") return blockStop(block.index);
-    const { index, tokens } = block;
-    if (!block.started && tokens.opaque) return blockStart(index, { type: "redacted_thinking", data: redactedDataText(tokens) }) + blockStop(index);
+    if (block.kind !== "reasoning") return blockStop(block.wire);
+    const { wire, tokens } = block;
+    if (!block.started && tokens.opaque) return blockStart(wire, { type: "redacted_thinking", data: redactedDataText(tokens) }) + blockStop(wire);
     const signature = thinkingSignatureText(tokens);
-    const start = block.started ? "" : blockStart(index, { type: "thinking", thinking: "", signature: "" });
-    const delta = signature === "" ? "" : blockDelta(index, `{"type":"signature_delta","signature":${JSON.stringify(signature)}}`);
-    return start + delta + blockStop(index);
+    const start = block.started ? "" : blockStart(wire, { type: "thinking", thinking: "", signature: "" });
+    return start + (signature === "" ? "" : signatureDelta(wire, signature)) + blockStop(wire);
   }
 
   /** Frames closing the previous block when `index` starts a new one, and whether it did. */
@@ -69,10 +76,10 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
     return { frames: messageStart() + closeBlock(), entered: true };
   }
 
-  function reasoningBlock(index: number): { frames: string; block: Extract<OpenBlock, { kind: "reasoning" }> } {
+  function reasoningBlock(index: number): { frames: string; block: ReasoningBlock } {
     const { frames, entered } = enter(index);
-    if (entered || open?.kind !== "reasoning") open = { kind: "reasoning", index, tokens: {}, started: false };
-    return { frames, block: open as Extract<OpenBlock, { kind: "reasoning" }> };
+    if (entered || open?.kind !== "reasoning") open = { kind: "reasoning", index, wire: index + carriers, tokens: {}, started: false };
+    return { frames, block: open as ReasoningBlock };
   }
 
   return {
@@ -89,11 +96,11 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
           const entry = enter(event.index);
           let frames = entry.frames;
           if (entry.entered) {
-            open = { kind: "text", index: event.index };
-            frames += blockStart(event.index, { type: "text", text: "" });
+            open = { kind: "text", index: event.index, wire: event.index + carriers };
+            frames += blockStart(open.wire, { type: "text", text: "" });
           }
-          if (event.text === "") return frames;
-          return frames + blockDelta(event.index, `{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
+          if (event.text === "" || !open) return frames;
+          return frames + blockDelta(open.wire, `{"type":"text_delta","text":${JSON.stringify(event.text)}}`);
         }
         case "reasoning_delta": {
           const entry = reasoningBlock(event.index);
@@ -104,9 +111,9 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
           if (event.text === "") return frames;
           if (!block.started) {
             block.started = true;
-            frames += blockStart(event.index, { type: "thinking", thinking: "", signature: "" });
+            frames += blockStart(block.wire, { type: "thinking", thinking: "", signature: "" });
           }
-          return frames + blockDelta(event.index, `{"type":"thinking_delta","thinking":${JSON.stringify(event.text)}}`);
+          return frames + blockDelta(block.wire, `{"type":"thinking_delta","thinking":${JSON.stringify(event.text)}}`);
         }
         case "reasoning_signature_delta": {
           const { frames, block } = reasoningBlock(event.index);
@@ -118,22 +125,29 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
           return frames;
         }
         case "tool_call_started": {
-          const { frames } = enter(event.index);
-          open = { kind: "tool", index: event.index, streamed: "" };
+          let { frames } = enter(event.index);
+          if (event.signature) {
+            // The call's signature rides in a carrier thinking block just before it (see signature.ts).
+            const wire = event.index + carriers;
+            const carrier = callSignatureCarrier(event.id, event.signature);
+            frames += blockStart(wire, { ...carrier, signature: "" }) + signatureDelta(wire, carrier.signature) + blockStop(wire);
+            carriers++;
+          }
+          open = { kind: "tool", index: event.index, wire: event.index + carriers, streamed: "" };
           hasToolUse = true;
-          return frames + blockStart(event.index, { type: "tool_use", id: event.id, name: event.name, input: {} });
+          return frames + blockStart(open.wire, { type: "tool_use", id: event.id, name: event.name, input: {} });
         }
         case "tool_call_args_delta": {
           if (open?.kind !== "tool" || event.delta === "") return "";
           open.streamed += event.delta;
-          return blockDelta(event.index, `{"type":"input_json_delta","partial_json":${JSON.stringify(event.delta)}}`);
+          return blockDelta(open.wire, `{"type":"input_json_delta","partial_json":${JSON.stringify(event.delta)}}`);
         }
         case "tool_call_finished": {
           // Whole-call backends send no deltas: the arguments (or what the deltas missed) go out here.
           if (open?.kind !== "tool" || !event.arguments.startsWith(open.streamed) || event.arguments.length === open.streamed.length) return "";
           const rest = event.arguments.slice(open.streamed.length);
           open.streamed = event.arguments;
-          return blockDelta(event.index, `{"type":"input_json_delta","partial_json":${JSON.stringify(rest)}}`);
+          return blockDelta(open.wire, `{"type":"input_json_delta","partial_json":${JSON.stringify(rest)}}`);
         }
         case "usage":
           usage = { ...usage, ...event.usage };

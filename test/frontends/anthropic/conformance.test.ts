@@ -207,7 +207,7 @@ describe("@anthropic-ai/sdk against lipstd", () => {
   test("models.list pages Anthropic model objects; the OpenAI listing on the same path is untouched", async () => {
     const page = await client.models.list();
     expect(page.data.map((model) => model.id)).toContain("echo:stub-default");
-    expect(page.data[0]).toMatchObject({ type: "model", display_name: expect.any(String), created_at: "1970-01-01T00:00:00Z" });
+    expect(page.data[0]).toEqual({ type: "model", id: page.data[0]!.id, display_name: page.data[0]!.id, created_at: "1970-01-01T00:00:00Z" } as Anthropic.ModelInfo);
     expect(page.has_more).toBe(false);
     const firstTwo = await client.models.list({ limit: 2 });
     expect(firstTwo.data).toHaveLength(2);

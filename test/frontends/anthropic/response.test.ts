@@ -55,7 +55,7 @@ describe("anthropic non-streaming response", () => {
   });
 });
 
-describe("anthropic reasoning round trip: what the client echoes decodes to what was produced", () => {
+describe("anthropic signature round trip: what the client echoes decodes to what was produced", () => {
   const produced: Part[] = [
     { type: "reasoning", text: "Native.", kind: "thinking", signature: { dialect: "anthropic", value: "EqQBCgIYAhIM" } },
     { type: "reasoning", text: "", opaque: { dialect: "anthropic", value: "EmwKAhgBEgy3" } },
@@ -64,21 +64,26 @@ describe("anthropic reasoning round trip: what the client echoes decodes to what
     { type: "reasoning", text: "", opaque: { dialect: "bedrock", value: "cmVkYWN0ZWQ=" } },
     { type: "reasoning", text: "Unsigned (DeepSeek reasoning_content).", kind: "thinking" },
     { type: "tool_call", id: "toolu_1", name: "Bash", arguments: '{"command":"ls -la"}' },
+    // Gemini signs function calls; Gemini 3 rejects a turn whose calls come back without it.
+    { type: "tool_call", id: "call_gem_1", name: "get_weather", arguments: '{"location":"Paris"}', signature: { dialect: "gemini", value: "CiQBVKhc7o+Fn==" } },
   ];
 
-  test("every reasoning shape and tool call survives encode → client echo → decode", async () => {
+  test("every reasoning shape and tool call (signed or not) survives encode → client echo → decode", async () => {
     const events: CanonicalEvent[] = [{ type: "response_started", id: "msg_1", model: "m", created: 0 }, { type: "message_started", role: "assistant" }];
     produced.forEach((part, index) => {
       if (part.type === "reasoning") {
         if (part.text) events.push({ type: "reasoning_delta", index, text: part.text, ...(part.kind && { kind: part.kind }), ...(part.id && { id: part.id }) });
         if (part.signature || part.opaque) events.push({ type: "reasoning_signature_delta", index, ...(part.signature && { signature: part.signature }), ...(part.opaque && { opaque: part.opaque }) });
       } else if (part.type === "tool_call") {
-        events.push({ type: "tool_call_started", index, id: part.id, name: part.name }, { type: "tool_call_finished", index, arguments: part.arguments });
+        events.push({ type: "tool_call_started", index, id: part.id, name: part.name, ...(part.signature && { signature: part.signature }) }, { type: "tool_call_finished", index, arguments: part.arguments });
       }
     });
     events.push({ type: "response_finished", finishReason: "tool_calls" });
     const message = await responseOf(events);
-    expect(message.content.map((block: { type: string }) => block.type)).toEqual(["thinking", "redacted_thinking", "thinking", "thinking", "redacted_thinking", "thinking", "tool_use"]);
+    // The signed call is preceded by a carrier thinking block holding its signature.
+    expect(message.content.map((block: { type: string }) => block.type)).toEqual(["thinking", "redacted_thinking", "thinking", "thinking", "redacted_thinking", "thinking", "tool_use", "thinking", "tool_use"]);
+    expect(message.content[7].thinking).toBe("");
+    expect(message.content[7].signature).toStartWith("lip1:");
     // Native Anthropic tokens travel raw; foreign ones are wrapped, never passed off as Anthropic's.
     expect(message.content[0].signature).toBe("EqQBCgIYAhIM");
     expect(message.content[3].signature).toStartWith("lip1:");

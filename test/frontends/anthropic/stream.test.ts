@@ -30,7 +30,7 @@ const head: CanonicalEvent[] = [
 ];
 
 describe("anthropic stream encoder: fixtures", () => {
-  test.each(["text", "thinking-tool-use", "redacted-and-foreign-reasoning", "error-after-output", "max-tokens"])("%s encodes to the exact expected SSE", (name) => {
+  test.each(["text", "thinking-tool-use", "redacted-and-foreign-reasoning", "error-after-output", "max-tokens", "gemini-signed-tool-calls"])("%s encodes to the exact expected SSE", (name) => {
     const { events, sse } = streamFixture(name);
     const out = encode(events);
     expect(out).toBe(sse);
