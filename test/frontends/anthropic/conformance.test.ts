@@ -1,44 +1,36 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startServer, type RunningServer } from "../../../src/server/server.ts";
-import type { ServerConfig } from "../../../src/server/server-config.ts";
+import { testConfig } from "../../helpers/config.ts";
+import { startLipstd, type TestServer } from "../../helpers/lipstd.ts";
 import { requestFixture } from "./fixtures.ts";
 
 /** One lipstd with a local-stub backend per behaviour; the model `backend:model` picks it. */
-const config: ServerConfig = {
-  server: {
-    address: "127.0.0.1:0",
-    max_body_bytes: 8388608,
-    stream_keepalive_interval: 15000,
-    limits: { max_messages: 4096, max_parts_per_message: 2048, max_tools: 2048, max_text_bytes: 8388608, max_json_depth: 64 },
-  },
-  backends: [
-    { id: "text", kind: "local-stub", enabled: true, text: "Hello from lipstd", chunks: 3, input_tokens: 25, output_tokens: 7 },
-    { id: "echo", kind: "local-stub", enabled: true, echo_call: true },
+const config = testConfig(
+  [
+    { id: "text", kind: "local-stub", text: "Hello from lipstd", chunks: 3, input_tokens: 25, output_tokens: 7 },
+    { id: "echo", kind: "local-stub", echo_call: true },
     {
       id: "tools",
       kind: "local-stub",
-      enabled: true,
       text: "Checking both.",
       tool_calls: [
         { name: "get_weather", args: '{"location":"Paris"}' },
         { name: "get_time", args: '{"timezone":"Europe/Paris"}' },
       ],
     },
-    { id: "think", kind: "local-stub", enabled: true, reasoning_text: "Let me think.", text: "Done." },
-    { id: "fail", kind: "local-stub", enabled: true, fail_status: 500 },
-    { id: "busy", kind: "local-stub", enabled: true, fail_status: 503 },
-    { id: "broken", kind: "local-stub", enabled: true, text: "first half, second half", chunks: 2, stream_error_after_text_delta: true },
+    { id: "think", kind: "local-stub", reasoning_text: "Let me think.", text: "Done." },
+    { id: "fail", kind: "local-stub", fail_status: 500 },
+    { id: "busy", kind: "local-stub", fail_status: 503 },
+    { id: "broken", kind: "local-stub", text: "first half, second half", chunks: 2, stream_error_after_text_delta: true },
   ],
-  routing: { max_attempts: 1 },
-  model_aliases: [],
-};
+  { routing: { max_attempts: 1 } },
+);
 
-let server: RunningServer;
+let server: TestServer;
 let client: Anthropic;
 
 beforeAll(async () => {
-  server = await startServer(config, { log: () => {} });
+  server = await startLipstd(config);
   client = new Anthropic({ baseURL: server.url, apiKey: "any-key", maxRetries: 0 });
 });
 
@@ -197,6 +189,8 @@ describe("@anthropic-ai/sdk against lipstd", () => {
     expect(echoed.messages.map((message) => message.role)).toEqual(["system", "system", "user"]);
     expect(echoed.tools).toEqual(["Bash", "Read", "Edit"]);
     expect(echoed.options).toMatchObject({ maxOutputTokens: 64000, reasoning: { enabled: true, adaptive: true, effort: "high" } });
+    // The hosted web_search tool cannot reach a non-Anthropic backend: that is logged, not silent.
+    expect(server.logs.some((line) => line.level === "warn" && line.message.includes("server tools"))).toBe(true);
   });
 
   test("usage reported by countTokens is a positive count", async () => {
