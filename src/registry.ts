@@ -6,6 +6,7 @@
 import { bedrockKind } from "./backends/bedrock/kind.ts";
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
 import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
+import { customOpenaiResponsesCompatibleKind, openaiResponsesKind } from "./backends/openai-responses/kind.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
 import type { FrontendCodec } from "./core/codec.ts";
 import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
@@ -17,6 +18,6 @@ import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind];
 
 export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];

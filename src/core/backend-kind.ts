@@ -16,9 +16,38 @@ export interface BackendConfig {
   [key: string]: unknown;
 }
 
+/**
+ * Upstream HTTP behaviour shared by every backend (config `http_client`). Durations are
+ * milliseconds; 0 means no limit.
+ */
+export interface HttpClientSettings {
+  /** Honour HTTP(S)_PROXY / ALL_PROXY / NO_PROXY from the environment (never for loopback). */
+  trustEnvironmentProxy: boolean;
+  /** From sending the request to the response headers (connect + TLS + server think time). */
+  responseHeaderTimeoutMs: number;
+  /** Longest silence between two body chunks, the first one included. */
+  streamIdleTimeoutMs: number;
+  /** Whole attempt: headers and body. */
+  totalTimeoutMs: number;
+  /** How long an idle keep-alive connection stays pooled. */
+  idleConnectionTimeoutMs: number;
+  /** Most idle pooled connections (absent: the runtime's own bound). */
+  maxIdleConnections?: number;
+}
+
+export const defaultHttpClientSettings: HttpClientSettings = {
+  trustEnvironmentProxy: true,
+  responseHeaderTimeoutMs: 120_000,
+  streamIdleTimeoutMs: 300_000,
+  totalTimeoutMs: 0,
+  idleConnectionTimeoutMs: 90_000,
+};
+
 export interface BackendEnvironment {
   env: Record<string, string | undefined>;
   log: Logger;
+  /** Absent: `defaultHttpClientSettings`. One object per server, so backends share one connection pool. */
+  http?: HttpClientSettings;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface AttemptContext {
 export interface ModelInfo {
   id: string;
   backendId: string;
+  /** What a client sends as `model` to reach it (filled in by the server's listing; default `backendId:id`). */
+  selector?: string;
   contextWindow?: number;
   maxOutputTokens?: number;
 }
@@ -92,6 +94,10 @@ export interface BackendInstance {
   readonly id: string;
   readonly kind: string;
   readonly defaultModel: string;
+  /** Selector prefix clients write before `:` besides the id (config `backend_prefix`). */
+  readonly prefix?: string;
+  /** Whether a bare model name (no selector, no table entry) may auto-route here, e.g. `gpt-*`. */
+  servesModel?(model: string): boolean;
   /** Models this instance serves (configured or known); used by listings and auto-selection. */
   models(): ModelInfo[];
   /**

@@ -1,6 +1,7 @@
 import { LipError } from "../../core/model/errors.ts";
 import type { KeyPool } from "./key-pool.ts";
-import { retryAfterMs, transportError, upstreamHttpError } from "./upstream-error.ts";
+import { retryAfterMs, upstreamHttpError } from "./upstream-error.ts";
+import { createUpstreamHttp, type UpstreamHttp } from "./upstream-http.ts";
 
 const defaultCoolMs = 60_000;
 
@@ -11,7 +12,11 @@ export interface KeyedRequest {
   signal: AbortSignal;
   /** Provider-specific retry delay from an error body (Gemini RetryInfo). */
   retryDelayFromBody?: (bodyText: string) => number | undefined;
+  /** Proxy, pooled connections and timeouts (`upstreamHttpFor(environment)`); absent: defaults. */
+  http?: UpstreamHttp;
 }
+
+let defaultHttp: UpstreamHttp | undefined;
 
 /**
  * POSTs with the pool's keys: a 401 kills the key and the next one is tried at once; a 429
@@ -23,17 +28,13 @@ export async function keyedFetch(backendId: string, pool: KeyPool | undefined, r
   const tries = Math.max(1, pool?.size ?? 1);
   for (let attempt = 0; attempt < tries; attempt++) {
     const key = pool ? pool.acquireOr(lastError) : undefined;
-    let response: Response;
-    try {
-      response = await fetch(request.url, { method: "POST", body: request.body, headers: request.headers(key), signal: request.signal });
-    } catch (thrown) {
-      if (request.signal.aborted) throw new LipError("cancelled", "request cancelled");
-      throw transportError(backendId, thrown);
-    }
+    const http = request.http ?? (defaultHttp ??= createUpstreamHttp());
+    const response = await http.fetch(backendId, request.url, { method: "POST", body: request.body, headers: request.headers(key), signal: request.signal });
     if (response.ok) return response;
     const text = await response.text().catch(() => "");
     const retryMs = retryAfterMs(response.headers) ?? request.retryDelayFromBody?.(text);
-    lastError = upstreamHttpError(backendId, response.status, text, response.headers, retryMs);
+    // Upstreams echo credentials in error bodies: strip the one we sent, whatever its shape.
+    lastError = upstreamHttpError(backendId, response.status, key ? text.replaceAll(key, "[REDACTED]") : text, response.headers, retryMs);
     if (pool && key !== undefined && response.status === 401) {
       pool.markDead(key);
       lastError = new LipError("authentication", lastError.error.message, { status: 401, recoverable: true, code: "upstream_401" });

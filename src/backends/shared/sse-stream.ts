@@ -1,26 +1,49 @@
 import { LipError } from "../../core/model/errors.ts";
 import { createSseParser, type SseEvent } from "../../sse/index.ts";
 import { redactSecrets } from "./upstream-error.ts";
+import { upstreamTimeout, type UpstreamHttp } from "./upstream-http.ts";
+
+export interface SseReadOptions {
+  /** Applies `http_client.stream_idle_timeout` and maps total-timeout/cancel failures. */
+  http?: UpstreamHttp;
+  /** The signal the request was sent with (to tell a timeout or a cancel from a broken stream). */
+  signal?: AbortSignal;
+}
 
 /**
  * Upstream SSE events from a response body. Events parsed from one network chunk are yielded
  * together; a body that ends mid-event or fails mid-read throws, so a cut stream never looks
- * complete.
+ * complete. The idle timeout runs only while waiting for the network, never while the consumer
+ * (a slow client) holds the generator.
  */
-export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: string): AsyncGenerator<SseEvent> {
+export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: string, options: SseReadOptions = {}): AsyncGenerator<SseEvent> {
   const pending: SseEvent[] = [];
   const parser = createSseParser((event) => pending.push(event));
   const reader = body.getReader();
+  const idleMs = options.http?.settings.streamIdleTimeoutMs ?? 0;
+  let idleExpired = false;
   let finished = false;
   try {
     for (;;) {
       let result: Awaited<ReturnType<typeof reader.read>>;
+      const timer =
+        idleMs > 0
+          ? setTimeout(() => {
+              idleExpired = true;
+              void reader.cancel().catch(() => {});
+            }, idleMs)
+          : undefined;
       try {
         result = await reader.read();
       } catch (thrown) {
+        const cause = options.signal && options.http?.bodyFailure(backendId, options.signal);
+        if (cause) throw cause;
         const detail = thrown instanceof Error ? thrown.message : String(thrown);
         throw new LipError("upstream", redactSecrets(`upstream ${backendId} stream broke: ${detail}`), { code: "stream_broken" });
+      } finally {
+        clearTimeout(timer);
       }
+      if (idleExpired) throw upstreamTimeout(backendId, "idle", idleMs);
       if (result.done) {
         finished = true;
         break;

@@ -1,0 +1,143 @@
+import { Type } from "typebox";
+import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
+import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
+import type { CanonicalCall } from "../../core/model/call.ts";
+import { LipError } from "../../core/model/errors.ts";
+import type { CanonicalEvent } from "../../core/model/events.ts";
+import { backendPrefixOption, requireBaseUrl } from "../shared/common-options.ts";
+import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
+import { keyedFetch } from "../shared/keyed-fetch.ts";
+import { servesFamily } from "../shared/model-families.ts";
+import { sseEvents } from "../shared/sse-stream.ts";
+import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
+import { responsesRequestBody } from "./request.ts";
+import { createResponsesStreamMapper, type ResponsesEvent } from "./stream.ts";
+
+interface ResponsesInstance {
+  id: string;
+  url: string;
+  pool: KeyPool | undefined;
+  store: boolean;
+  headers: Record<string, string>;
+  http: UpstreamHttp;
+}
+
+async function* responsesStream(instance: ResponsesInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+  const { body, warnings } = responsesRequestBody(call, attempt.model, { store: instance.store });
+  const signal = instance.http.attemptSignal(attempt.signal);
+  const response = await keyedFetch(instance.id, instance.pool, {
+    url: instance.url,
+    body: JSON.stringify(body),
+    signal,
+    http: instance.http,
+    headers: (key) => ({
+      "content-type": "application/json",
+      accept: "text/event-stream",
+      ...instance.headers,
+      ...(key !== undefined && { authorization: `Bearer ${key}` }),
+    }),
+  });
+  if (!response.body) throw new LipError("upstream", `upstream ${instance.id} sent no body`);
+  const mapper = createResponsesStreamMapper(instance.id, attempt.model);
+  let pendingWarnings = warnings;
+  for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
+    if (event.data === "" || event.data === "[DONE]") continue;
+    let parsed: ResponsesEvent;
+    try {
+      parsed = JSON.parse(event.data) as ResponsesEvent;
+    } catch {
+      throw new LipError("upstream", `upstream ${instance.id} sent malformed JSON in its stream`, { code: "malformed_stream" });
+    }
+    // Some servers name the type only in the `event:` line.
+    if (typeof parsed.type !== "string") parsed.type = event.event ?? "";
+    const mapped = mapper.map(parsed);
+    for (const canonical of mapped) {
+      yield canonical;
+      // Warnings about the request go right after message_started (events before response_started are invalid).
+      if (canonical.type === "message_started" && pendingWarnings.length > 0) {
+        for (const warning of pendingWarnings) yield { type: "warning", ...warning };
+        pendingWarnings = [];
+      }
+    }
+    if (mapper.ended) return;
+  }
+  throw new LipError("upstream", `upstream ${instance.id} stream ended without a terminal response event`, { code: "truncated_stream" });
+}
+
+interface ResponsesFlavour {
+  kind: string;
+  description: string;
+  defaultBaseUrl?: string;
+  defaultKeyEnv?: string;
+  defaultModel?: string;
+  /** Claims `gpt-*`/`o*` names for auto-selection (OpenAI itself, not arbitrary compatible servers). */
+  autoSelect: boolean;
+}
+
+function createResponsesBackend(flavour: ResponsesFlavour, config: BackendConfig, environment: BackendEnvironment): BackendInstance {
+  const baseUrl = requireBaseUrl(config, flavour.kind, flavour.defaultBaseUrl);
+  const { keys } = discoverApiKeys(config, environment.env, flavour.defaultKeyEnv);
+  // Compatible servers may need no key; OpenAI without a key fails recoverably per request.
+  const pool = keys.length > 0 || flavour.defaultKeyEnv ? new KeyPool(keys, config.id) : undefined;
+  const headers: Record<string, string> = {};
+  if (typeof config.organization === "string") headers["openai-organization"] = config.organization;
+  if (typeof config.project === "string") headers["openai-project"] = config.project;
+  const instance: ResponsesInstance = {
+    id: config.id,
+    url: `${baseUrl}/responses`,
+    pool,
+    store: config.store === true,
+    headers,
+    http: upstreamHttpFor(environment),
+  };
+  const defaultModel = config.default_model ?? flavour.defaultModel ?? "";
+  const models = config.models ?? (defaultModel ? [defaultModel] : []);
+  return {
+    id: config.id,
+    kind: flavour.kind,
+    defaultModel,
+    ...(typeof config.backend_prefix === "string" && { prefix: config.backend_prefix }),
+    ...(flavour.autoSelect && { servesModel: servesFamily("openai") }),
+    models: () => models.map((id) => ({ id, backendId: config.id })),
+    stream: (call, attempt) => responsesStream(instance, call, attempt),
+  };
+}
+
+const storeOption = Type.Boolean({ description: "Send `store: true` (server-side state). Default false: stateless, reasoning replayed via encrypted_content." });
+
+function responsesKind(flavour: ResponsesFlavour, options: BackendKind["options"]): BackendKind {
+  return {
+    kind: flavour.kind,
+    description: flavour.description,
+    ...(flavour.defaultBaseUrl && { defaultBaseUrl: flavour.defaultBaseUrl }),
+    ...(flavour.defaultKeyEnv && { defaultKeyEnv: flavour.defaultKeyEnv }),
+    ...(flavour.defaultModel && { defaultModel: flavour.defaultModel }),
+    ...(options && { options }),
+    create: (config, environment) => createResponsesBackend(flavour, config, environment),
+  };
+}
+
+export const openaiResponsesKind = responsesKind(
+  {
+    kind: "openai-responses",
+    description: "OpenAI Responses API (function calls, reasoning items with encrypted_content, store:false by default).",
+    defaultBaseUrl: "https://api.openai.com/v1",
+    defaultKeyEnv: "OPENAI_API_KEY",
+    defaultModel: "gpt-5-mini",
+    autoSelect: true,
+  },
+  Type.Object({
+    store: Type.Optional(storeOption),
+    organization: Type.Optional(Type.String({ minLength: 1, description: "Sent as the OpenAI-Organization header." })),
+    project: Type.Optional(Type.String({ minLength: 1, description: "Sent as the OpenAI-Project header." })),
+  }),
+);
+
+export const customOpenaiResponsesCompatibleKind = responsesKind(
+  {
+    kind: "custom-openai-responses-compatible",
+    description: "Any server speaking the OpenAI Responses API at `base_url` (required); keys from `api_key`/`api_keys`/`api_key_env_var_root`.",
+    autoSelect: false,
+  },
+  Type.Object({ backend_prefix: Type.Optional(backendPrefixOption), store: Type.Optional(storeOption) }),
+);
