@@ -5,7 +5,9 @@
  */
 import { bedrockKind } from "./backends/bedrock/kind.ts";
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
+import { azureOpenaiKind } from "./backends/openai-chat/azure.ts";
 import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
+import { chatPresetKinds } from "./backends/openai-chat/presets.ts";
 import { customOpenaiResponsesCompatibleKind, openaiResponsesKind } from "./backends/openai-responses/kind.ts";
 import type { BackendKind } from "./core/backend-kind.ts";
 import type { FrontendCodec } from "./core/codec.ts";
@@ -18,6 +20,6 @@ import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds];
 
 export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];
