@@ -27,6 +27,9 @@ export function semanticIssues(config: Loose): ConfigIssue[] {
 
   const enabled = new Set<string>();
   for (const entry of backends) if (isObject(entry) && entry.enabled !== false && typeof entry.id === "string") enabled.add(entry.id);
+  // A backend_prefix names its backend in selectors too.
+  const prefixed = new Set<string>();
+  for (const entry of backends) if (isObject(entry) && entry.enabled !== false && typeof entry.backend_prefix === "string") prefixed.add(entry.backend_prefix);
   if (enabled.size === 0) {
     issues.push({ path: "backends", problem: backends.length === 0 ? "no backend configured (at least one enabled backend is required)" : "no enabled backend (at least one is required)" });
   }
@@ -42,10 +45,18 @@ export function semanticIssues(config: Loose): ConfigIssue[] {
     }
   });
 
+  issues.push(...selectorNameIssues(backends));
+  if (isObject(config.models)) {
+    for (const [name, entry] of Object.entries(config.models)) {
+      if (!isObject(entry) || typeof entry.backend !== "string") continue;
+      if (!firstIndex.has(entry.backend)) issues.push({ path: `models.${name}.backend`, problem: `backend "${entry.backend}" is not configured` });
+    }
+  }
+
   const routing = isObject(config.routing) ? config.routing : {};
   if (typeof routing.default_route === "string") {
     for (const id of selectorBackendIds(applyAliases(routing.default_route, aliases))) {
-      if (enabled.has(id)) continue;
+      if (enabled.has(id) || prefixed.has(id)) continue;
       const problem = firstIndex.has(id) ? `backend "${id}" is disabled` : `backend "${id}" is not configured`;
       issues.push({ path: "routing.default_route", problem });
     }
@@ -55,5 +66,22 @@ export function semanticIssues(config: Loose): ConfigIssue[] {
   if (typeof server.address === "string" && new RegExp(addressPattern).test(server.address) && parseAddress(server.address) === undefined) {
     issues.push({ path: "server.address", problem: `port must be 0-65535 (got "${server.address}")` });
   }
+  return issues;
+}
+
+/** A `backend_prefix` is a second selector name: it may not be another backend's id or prefix. */
+function selectorNameIssues(backends: unknown[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owner = new Map<string, string>();
+  backends.forEach((entry) => {
+    if (isObject(entry) && typeof entry.id === "string" && !owner.has(entry.id)) owner.set(entry.id, entry.id);
+  });
+  backends.forEach((entry, index) => {
+    if (!isObject(entry) || typeof entry.id !== "string" || typeof entry.backend_prefix !== "string") return;
+    const holder = owner.get(entry.backend_prefix);
+    if (holder !== undefined && holder !== entry.id) {
+      issues.push({ path: `backends[${index}].backend_prefix`, problem: `"${entry.backend_prefix}" is already the id or prefix of backend "${holder}"` });
+    } else owner.set(entry.backend_prefix, entry.id);
+  });
   return issues;
 }

@@ -3,6 +3,7 @@ import type { BackendConfig, BackendKind } from "../core/backend-kind.ts";
 import type { FeatureDefinition } from "../core/pipeline/feature-definition.ts";
 import { BackendCommon, backendsArraySchema } from "./sections/backends.ts";
 import { FeaturesBase, featuresSchemaFor } from "./sections/features.ts";
+import { HttpClientSection, ModelsSection } from "./sections/http-client.ts";
 import { LoggingSection } from "./sections/logging.ts";
 import { ModelAliasesSection, RoutingSection } from "./sections/routing.ts";
 import { ServerSection } from "./sections/server.ts";
@@ -24,6 +25,8 @@ const sections = {
   backends: Type.Array(BackendCommon, { default: [] }),
   routing: RoutingSection,
   model_aliases: ModelAliasesSection,
+  models: ModelsSection,
+  http_client: HttpClientSection,
   logging: LoggingSection,
   features: FeaturesBase,
 };

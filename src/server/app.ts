@@ -1,4 +1,4 @@
-import type { BackendKind } from "../core/backend-kind.ts";
+import { type BackendKind, defaultHttpClientSettings, type HttpClientSettings } from "../core/backend-kind.ts";
 import type { BackendInstance, FrontendCodec, FrontendServices, InboundRequest, Logger, ModelInfo } from "../core/codec.ts";
 import { LipError, toCanonicalError } from "../core/model/errors.ts";
 import { randomId } from "../core/model/ids.ts";
@@ -55,13 +55,28 @@ function limitsOf(config: ServerConfig): RequestLimits {
   };
 }
 
+/** One settings object per server: backends share its keep-alive pool. */
+export function httpClientSettings(config: ServerConfig): HttpClientSettings {
+  const section = config.http_client;
+  if (!section) return defaultHttpClientSettings;
+  return {
+    trustEnvironmentProxy: section.trust_environment_proxy,
+    responseHeaderTimeoutMs: section.response_header_timeout,
+    streamIdleTimeoutMs: section.stream_idle_timeout,
+    totalTimeoutMs: section.total_timeout,
+    idleConnectionTimeoutMs: section.idle_conn_timeout,
+    ...(section.max_idle_conns !== undefined && { maxIdleConnections: section.max_idle_conns }),
+  };
+}
+
 export function createBackends(config: ServerConfig, kinds: readonly BackendKind[], options: AppOptions): BackendInstance[] {
+  const http = httpClientSettings(config);
   return config.backends
     .filter((entry) => entry.enabled !== false)
     .map((entry) => {
       const kind = kinds.find((candidate) => candidate.kind === entry.kind);
       if (!kind) throw new Error(`backends: unknown kind '${entry.kind}' for backend '${entry.id}'`);
-      return kind.create(entry, { env: options.env ?? process.env, log: options.log });
+      return kind.create(entry, { env: options.env ?? process.env, log: options.log, http });
     });
 }
 
@@ -80,10 +95,15 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
   const limits = limitsOf(config);
   const backends = createBackends(config, table.backendKinds, options);
   const pipeline = createPipeline(config, table.features, log);
-  const router = new Router({ backends, defaultRoute: config.routing.default_route, aliases: config.model_aliases });
+  const models = Object.entries(config.models ?? {}).map(([name, entry]) => ({ name, backend: entry.backend, providerModelId: entry.provider_model_id }));
+  const router = new Router({ backends, defaultRoute: config.routing.default_route, aliases: config.model_aliases, models });
 
   const services: FrontendServices = {
-    listModels: (): ModelInfo[] => backends.flatMap((backend) => backend.models()),
+    // Table names route as they are; backend models by `prefix:model`.
+    listModels: (): ModelInfo[] => [
+      ...router.models.entries().map(({ name, backendId }) => ({ id: name, backendId, selector: name })),
+      ...backends.flatMap((backend) => backend.models().map((model) => ({ ...model, selector: `${backend.prefix ?? backend.id}:${model.id}` }))),
+    ],
     async countTokens(call: CanonicalCall, headers: Headers): Promise<number> {
       const [candidate] = router.plan(router.selectorFor(call.model, headers), call.model);
       const backend = candidate?.backend;

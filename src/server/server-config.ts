@@ -22,5 +22,16 @@ export interface ServerConfig {
   backends: BackendConfig[];
   routing: { default_route?: string; max_attempts: number };
   model_aliases: ModelAlias[];
+  /** Bare model names → backend id + provider model id (config `models:`). */
+  models?: Record<string, { backend: string; provider_model_id: string }>;
+  /** Upstream HTTP settings (config `http_client:`), durations in milliseconds after load. */
+  http_client?: {
+    trust_environment_proxy: boolean;
+    response_header_timeout: number;
+    stream_idle_timeout: number;
+    total_timeout: number;
+    idle_conn_timeout: number;
+    max_idle_conns?: number;
+  };
   features?: Record<string, Record<string, unknown> | undefined>;
 }

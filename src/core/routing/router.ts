@@ -1,6 +1,7 @@
 import type { BackendInstance } from "../codec.ts";
 import type { Candidate } from "../executor.ts";
 import { LipError } from "../model/errors.ts";
+import { backendNames, type ModelRoute, ModelTable } from "./model-table.ts";
 
 export interface ModelAlias {
   pattern: string;
@@ -12,6 +13,8 @@ export interface RouterOptions {
   backends: readonly BackendInstance[];
   defaultRoute?: string;
   aliases: readonly ModelAlias[];
+  /** The `models:` table (bare model name → backend + provider model id). */
+  models?: readonly ModelRoute[];
 }
 
 export function invalidSelector(message: string): LipError {
@@ -20,15 +23,18 @@ export function invalidSelector(message: string): LipError {
 
 /**
  * Where a request goes. Selector sources, first hit wins: the `X-LIP-Route` header, the body
- * model when its text before the first `:` names an enabled backend, `routing.default_route`,
+ * model when its text before the first `:` names an enabled backend (id or `backend_prefix`),
+ * a model alias, the `models:` table or a backend serving the bare name, `routing.default_route`,
  * then the first enabled backend (with its default model, or the client's model when it has none).
  */
 export class Router {
-  private readonly byId = new Map<string, BackendInstance>();
+  private readonly byId: Map<string, BackendInstance>;
   private readonly aliases: Array<{ regex: RegExp; replacement: string }>;
+  readonly models: ModelTable;
 
   constructor(private readonly options: RouterOptions) {
-    for (const backend of options.backends) this.byId.set(backend.id, backend);
+    this.byId = backendNames(options.backends);
+    this.models = new ModelTable(options.models ?? [], options.backends);
     this.aliases = options.aliases.map((alias) => ({ regex: new RegExp(alias.pattern), replacement: alias.replacement }));
   }
 
@@ -49,6 +55,8 @@ export class Router {
     if (colon > 0 && this.byId.has(model.slice(0, colon))) return model;
     const aliased = this.applyAliases(model);
     if (aliased !== model) return aliased;
+    const mapped = this.models.selectorFor(model);
+    if (mapped) return mapped;
     if (this.options.defaultRoute) return this.options.defaultRoute;
     const first = this.options.backends[0];
     if (!first) throw new LipError("not_found", "no enabled backend", { code: "no_route" });

@@ -17,7 +17,7 @@ export const openaiChatFrontend: FrontendCodec = {
       handle: (_request, _inbound, services) =>
         Response.json({
           object: "list",
-          data: services.listModels().map((model) => ({ id: `${model.backendId}:${model.id}`, object: "model", created: 0, owned_by: model.backendId })),
+          data: services.listModels().map((model) => ({ id: model.selector ?? `${model.backendId}:${model.id}`, object: "model", created: 0, owned_by: model.backendId })),
         }),
     },
   ],
