@@ -102,10 +102,12 @@ describe("openai-responses: request", () => {
     const upstream = emulator({ script: [{ reply: { text: "ok" } }] });
     const backend = responsesBackend(upstream);
     const messages: Message[] = [
-      { role: "developer", parts: [{ type: "text", text: "You are Codex." }], extensions: { "openai-responses": { instructions: true } } },
+      { role: "system", parts: [{ type: "text", text: "You are Codex." }], extensions: { "openai-responses": { source: "instructions" } } },
       { role: "user", parts: [{ type: "text", text: "go" }] },
     ];
-    const extensions = { "openai-responses": { prompt_cache_key: "conv-1", tools: [{ type: "web_search" }], include: ["web_search_call.action.sources"] } };
+    const extensions = {
+      "openai-responses": { prompt_cache_key: "conv-1", hosted_tools: [{ type: "web_search" }], include: ["web_search_call.action.sources"], verbosity: "low" },
+    };
     await run(backend, withMessages(messages, { sourceDialect: "openai-responses", extensions, tools: [{ name: "shell", parameters: { type: "object" } }] }));
     const same = upstream.requests[0]!.body;
     expect(same.instructions).toBe("You are Codex.");
@@ -113,13 +115,16 @@ describe("openai-responses: request", () => {
     expect(same.prompt_cache_key).toBe("conv-1");
     expect(same.tools).toEqual([{ type: "function", name: "shell", parameters: { type: "object" } }, { type: "web_search" }]);
     expect(same.include).toEqual(["web_search_call.action.sources", "reasoning.encrypted_content"]);
+    expect(same.text).toEqual({ verbosity: "low" });
+    expect(same.hosted_tools).toBeUndefined();
+    expect(same.verbosity).toBeUndefined();
 
     await run(backend, withMessages(messages, { sourceDialect: "openai-chat", extensions }));
     const foreign = upstream.requests[1]!.body;
     expect(foreign.prompt_cache_key).toBeUndefined();
     expect(foreign.instructions).toBeUndefined();
     expect(foreign.tools).toBeUndefined();
-    expect(foreign.input[0]).toEqual({ type: "message", role: "developer", content: [{ type: "input_text", text: "You are Codex." }] });
+    expect(foreign.input[0]).toEqual({ type: "message", role: "system", content: [{ type: "input_text", text: "You are Codex." }] });
   });
 });
 

@@ -196,18 +196,21 @@ function unsupported(call: CanonicalCall): RequestWarning[] {
 /**
  * The Responses request body for a canonical call (always streamed upstream). System and
  * developer messages stay input items with their own roles, in place: that keeps their order
- * and role; only a leading message the Responses frontend marked as `instructions` goes back there.
+ * and role; only a leading system message the Responses frontend decoded from `instructions`
+ * (extension `source: "instructions"`) goes back there.
  */
 export function responsesRequestBody(call: CanonicalCall, model: string, options: ResponsesRequestOptions): { body: Item; warnings: RequestWarning[] } {
   const sameDialect = call.sourceDialect === responsesDialect;
-  const extensions = sameDialect ? (call.extensions[responsesDialect] ?? {}) : {};
-  const store = typeof extensions.store === "boolean" ? extensions.store : options.store;
+  // The Responses frontend keeps unmodelled fields here, plus `hosted_tools`, `verbosity` and `include`.
+  const { hosted_tools: hostedTools, verbosity, include: clientInclude, ...passthrough } = sameDialect ? (call.extensions[responsesDialect] ?? {}) : {};
+  const store = typeof passthrough.store === "boolean" ? passthrough.store : options.store;
   const [first, ...rest] = call.messages;
-  const instructionsMessage = sameDialect && first?.extensions?.[responsesDialect]?.instructions === true ? first : undefined;
+  const fromInstructions = sameDialect && first?.role === "system" && first.extensions?.[responsesDialect]?.source === "instructions";
+  const instructionsMessage = fromInstructions ? first : undefined;
   const messages = instructionsMessage ? rest : call.messages;
   const body: Item = {
-    // Same-dialect fields we do not model (hosted tools, prompt_cache_key, service_tier, …) ride along.
-    ...extensions,
+    // Same-dialect fields we do not model (prompt_cache_key, service_tier, client_metadata, …) ride along.
+    ...passthrough,
     model,
     input: messages.flatMap((message) => messageItems(message, store)),
     stream: true,
@@ -216,7 +219,7 @@ export function responsesRequestBody(call: CanonicalCall, model: string, options
   if (instructionsMessage) {
     body.instructions = instructionsMessage.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
   }
-  const include = new Set<string>(Array.isArray(extensions.include) ? (extensions.include as string[]) : []);
+  const include = new Set<string>(Array.isArray(clientInclude) ? (clientInclude as string[]) : []);
   if (!store) include.add("reasoning.encrypted_content");
   if (include.size > 0) body.include = [...include];
   const functions = call.tools.map((tool) => ({
@@ -227,9 +230,8 @@ export function responsesRequestBody(call: CanonicalCall, model: string, options
     // Responses defaults `strict` to true; clients of other dialects never asked for strict schemas.
     ...(tool.strict !== undefined ? { strict: tool.strict } : !sameDialect && { strict: false }),
   }));
-  const hosted = Array.isArray(extensions.tools) ? (extensions.tools as Item[]) : [];
+  const hosted = Array.isArray(hostedTools) ? (hostedTools as Item[]) : [];
   if (functions.length + hosted.length > 0) body.tools = [...functions, ...hosted];
-  else delete body.tools;
   if (call.toolChoice) body.tool_choice = toolChoice(call.toolChoice);
   const settings = call.options;
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
@@ -240,9 +242,11 @@ export function responsesRequestBody(call: CanonicalCall, model: string, options
   const reasoning = settings.reasoning;
   const summary = reasoning?.summary ?? (reasoning?.includeThoughts ? "auto" : undefined);
   if (reasoning?.effort !== undefined || summary !== undefined) {
-    body.reasoning = { ...(body.reasoning as Item | undefined), ...(reasoning?.effort !== undefined && { effort: reasoning.effort }), ...(summary !== undefined && { summary }) };
+    body.reasoning = { ...(reasoning?.effort !== undefined && { effort: reasoning.effort }), ...(summary !== undefined && { summary }) };
   }
-  if (settings.responseFormat) body.text = { ...(body.text as Item | undefined), format: textFormat(settings.responseFormat) };
+  if (settings.responseFormat || typeof verbosity === "string") {
+    body.text = { ...(settings.responseFormat && { format: textFormat(settings.responseFormat) }), ...(typeof verbosity === "string" && { verbosity }) };
+  }
   if (call.metadata) body.metadata = call.metadata;
   return { body, warnings: unsupported(call) };
 }
