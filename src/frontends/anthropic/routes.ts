@@ -16,7 +16,7 @@ interface AnthropicModel {
 }
 
 function modelObject(model: ModelInfo): AnthropicModel {
-  const id = `${model.backendId}:${model.id}`;
+  const id = model.selector ?? `${model.backendId}:${model.id}`;
   // Backends report no release date; the epoch is a stable, honest "unknown".
   return { type: "model", id, display_name: id, created_at: "1970-01-01T00:00:00Z" };
 }
