@@ -9,6 +9,7 @@ import { Pipeline, type RequestContext } from "../core/pipeline/pipeline.ts";
 import { Router } from "../core/routing/router.ts";
 import { execute } from "../core/executor.ts";
 import * as registry from "../registry.ts";
+import { ignoredHttpClientKeys } from "../config/sections/http-client.ts";
 import { parseJsonBody, readBody } from "./body.ts";
 import { errorResponse } from "./error-response.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
@@ -71,6 +72,8 @@ export function httpClientSettings(config: ServerConfig): HttpClientSettings {
 
 export function createBackends(config: ServerConfig, kinds: readonly BackendKind[], options: AppOptions): BackendInstance[] {
   const http = httpClientSettings(config);
+  const ignored = Object.keys(config.http_client ?? {}).filter((key) => (ignoredHttpClientKeys as readonly string[]).includes(key));
+  if (ignored.length > 0) options.log("warn", "http_client keys ignored: Bun's fetch has no separate knob for them", { keys: ignored.join(",") });
   return config.backends
     .filter((entry) => entry.enabled !== false)
     .map((entry) => {

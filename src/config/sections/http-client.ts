@@ -1,6 +1,16 @@
 import Type from "typebox";
 import { Duration } from "../units.ts";
 
+/** Go keys Bun's fetch has no knob for: accepted so migrated configs load, and reported at startup as ignored. */
+export const ignoredHttpClientKeys = ["dial_timeout", "tls_handshake_timeout", "keep_alive", "expect_continue_timeout", "max_idle_conns_per_host"] as const;
+
+const goOnlyKeys = Object.fromEntries(
+  ignoredHttpClientKeys.map((key) => [
+    key,
+    Type.Optional(Type.Union([Type.Number(), Type.String()], { description: "Accepted for compatibility with the Go distribution and ignored (logged at startup): Bun's fetch has no separate knob; response_header_timeout covers connect and TLS." })),
+  ]),
+);
+
 /**
  * Upstream HTTP (`http_client:`), the Go distribution's key names where Bun can honour them.
  * Connections are pooled and kept alive by Bun's fetch; its dial/TLS phases have no separate
@@ -17,6 +27,7 @@ export const HttpClientSection = Type.Object(
     total_timeout: Duration({ default: 0, description: "Longest whole upstream attempt, body included (0 = none: long agent turns stream for minutes)." }),
     idle_conn_timeout: Duration({ default: "90s", description: "How long an idle keep-alive connection stays pooled." }),
     max_idle_conns: Type.Optional(Type.Integer({ minimum: 1, description: "Most idle pooled connections (default: Bun's own bound)." })),
+    ...goOnlyKeys,
   },
   { additionalProperties: false, default: {}, description: "Upstream HTTP client: proxy, pooling and timeouts." },
 );
