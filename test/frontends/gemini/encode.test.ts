@@ -3,6 +3,7 @@ import { createCollector } from "../../../src/core/collect.ts";
 import type { CanonicalCall } from "../../../src/core/model/call.ts";
 import { checkEvents } from "../../../src/core/model/event-checker.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
+import type { Part } from "../../../src/core/model/parts.ts";
 import { encodeGeminiResponse } from "../../../src/frontends/gemini/encode-response.ts";
 import { createGeminiStreamEncoder } from "../../../src/frontends/gemini/encode-stream.ts";
 import { decode, fixtureJson, fixtureText, userText } from "./helpers.ts";
@@ -115,7 +116,7 @@ describe("gemini stream encoding: thoughts and signatures", () => {
     ]);
   });
 
-  const anthropicTurn = [
+  const anthropicTurn: Part[] = [
     { type: "reasoning", text: "The user wants tests run. Use the shell.", kind: "thinking", signature: { dialect: "anthropic", value: "EqQBCkYIBxgC" } },
     { type: "text", text: "Let me run them." },
     { type: "tool_call", id: "toolu_01ABC", name: "run_shell_command", arguments: '{"command":"npm test"}' },
@@ -146,7 +147,7 @@ describe("gemini stream encoding: thoughts and signatures", () => {
       { type: "response_finished", finishReason: "tool_calls" },
     ];
     const chunks = sseChunks(encodeStream(stream));
-    const expected = [
+    const expected: Part[] = [
       { type: "reasoning", text: "Summary.", kind: "summary", opaque: { dialect: "openai-responses", value: "gAAAA" }, id: "rs_9" },
       { type: "tool_call", id: "call_1", name: "f", arguments: "{}" },
     ];
