@@ -1,7 +1,6 @@
 import type { FrontendRoute, FrontendServices, InboundRequest, ModelInfo } from "../../core/codec.ts";
 import { invalidRequest, LipError } from "../../core/model/errors.ts";
-import { checkCallLimits, checkJsonDepth } from "../../core/model/limits.ts";
-import { parseJsonBody, readBody } from "../../server/body.ts";
+import { checkCallLimits } from "../../core/model/limits.ts";
 import { expectObject } from "../shared/validate.ts";
 import { decodeGeminiRequest } from "./decode.ts";
 import { bareModelName } from "./wire.ts";
@@ -48,8 +47,7 @@ function getModel(inbound: InboundRequest, services: FrontendServices): Response
 
 /** `{contents}` or `{generateContentRequest}` → `{totalTokens}`, counted by the backend the model routes to. */
 async function countTokens(request: Request, inbound: InboundRequest, services: FrontendServices): Promise<Response> {
-  const body = expectObject(parseJsonBody(await readBody(request, inbound.limits.maxBodyBytes)), "body");
-  checkJsonDepth(body, inbound.limits.maxJsonDepth);
+  const body = expectObject(await services.readJsonBody(request), "body");
   const nested = body.generateContentRequest ?? body.generate_content_request;
   const source = nested === undefined || nested === null ? body : expectObject(nested, "generateContentRequest");
   const call = decodeGeminiRequest(source, inbound);

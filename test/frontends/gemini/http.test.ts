@@ -95,4 +95,18 @@ describe("gemini over raw HTTP", () => {
     const badToken = await fetch(`${server.url}/v1beta/models?pageToken=zz`);
     expect(badToken.status).toBe(400);
   });
+
+  test("an oversized body is a 413 in Gemini's shape, on countTokens as on generation", async () => {
+    const small = await startStubServer([{ id: "text" }], 1, 1024);
+    try {
+      const big = JSON.stringify({ contents: [{ role: "user", parts: [{ text: "x".repeat(4096) }] }] });
+      for (const method of ["countTokens", "generateContent"]) {
+        const response = await fetch(`${small.url}/v1beta/models/text:stub-default:${method}`, { method: "POST", body: big });
+        expect(response.status).toBe(413);
+        expect(((await response.json()) as any).error).toMatchObject({ code: 413, status: "INVALID_ARGUMENT" });
+      }
+    } finally {
+      await small.stop();
+    }
+  });
 });

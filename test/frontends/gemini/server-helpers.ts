@@ -6,11 +6,11 @@ import { type RunningServer, startServer } from "../../../src/server/server.ts";
 export const quietLog: Logger = () => {};
 
 /** A lipstd on a free loopback port with the given local-stub backends. */
-export function startStubServer(backends: Array<Partial<BackendConfig> & { id: string }>, maxAttempts = 3): Promise<RunningServer> {
+export function startStubServer(backends: Array<Partial<BackendConfig> & { id: string }>, maxAttempts = 3, maxBodyBytes = 8388608): Promise<RunningServer> {
   const config: ServerConfig = {
     server: {
       address: "127.0.0.1:0",
-      max_body_bytes: 8388608,
+      max_body_bytes: maxBodyBytes,
       stream_keepalive_interval: 15000,
       limits: { max_messages: 4096, max_parts_per_message: 2048, max_tools: 2048, max_text_bytes: 8388608, max_json_depth: 64 },
     },
