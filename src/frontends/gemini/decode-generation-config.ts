@@ -1,7 +1,7 @@
 import type { CallOptions, ReasoningEffort, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import { expectObject, type JsonObject, optionalBoolean, optionalInteger, optionalNumber, optionalString, optionalStringList } from "../shared/validate.ts";
-import { openApiToJsonSchema } from "./schema.ts";
+import { normalizeJsonSchema, openApiToJsonSchema } from "./schema.ts";
 import { field, unmappedFields } from "./wire.ts";
 
 const mappedGenerationFields = new Set([
@@ -37,7 +37,7 @@ function decodeResponseFormat(config: JsonObject): ResponseFormat | undefined {
   if (mimeType === "text/plain") return { type: "text" };
   if (mimeType !== "application/json") return undefined;
   const jsonSchema = field(config, "responseJsonSchema") ?? config._responseJsonSchema;
-  if (jsonSchema !== undefined && jsonSchema !== null) return { type: "json_schema", schema: expectObject(jsonSchema, `${path}.responseJsonSchema`) };
+  if (jsonSchema !== undefined && jsonSchema !== null) return { type: "json_schema", schema: normalizeJsonSchema(expectObject(jsonSchema, `${path}.responseJsonSchema`)) as JsonObject };
   const schema = field(config, "responseSchema");
   if (schema !== undefined && schema !== null) return { type: "json_schema", schema: openApiToJsonSchema(schema, `${path}.responseSchema`) };
   return { type: "json_object" };

@@ -1,7 +1,7 @@
 import type { ToolChoice, ToolSpec } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import { expectArray, expectObject, expectString, type JsonObject, optionalString, optionalStringList } from "../shared/validate.ts";
-import { openApiToJsonSchema } from "./schema.ts";
+import { normalizeJsonSchema, openApiToJsonSchema } from "./schema.ts";
 import { geminiDialect } from "./signature.ts";
 import { field, unmappedFields } from "./wire.ts";
 
@@ -19,7 +19,7 @@ function decodeFunction(value: unknown, path: string): ToolSpec {
   const openApi = declaration.parameters;
   const parameters =
     jsonSchema !== undefined && jsonSchema !== null
-      ? expectObject(jsonSchema, `${path}.parametersJsonSchema`)
+      ? (normalizeJsonSchema(expectObject(jsonSchema, `${path}.parametersJsonSchema`)) as JsonObject)
       : openApi !== undefined && openApi !== null
         ? openApiToJsonSchema(openApi, `${path}.parameters`)
         : { type: "object", properties: {} };

@@ -51,3 +51,33 @@ export function openApiToJsonSchema(value: unknown, path: string): JsonObject {
   if (nullable && out.anyOf) out.anyOf = [...(out.anyOf as unknown[]), { type: "null" }];
   return out;
 }
+
+const schemaMaps = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
+const schemaLists = new Set(["anyOf", "oneOf", "allOf", "prefixItems"]);
+const schemaValues = new Set(["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames", "unevaluatedProperties"]);
+
+function lowerType(value: unknown): unknown {
+  if (typeof value === "string") return value.toLowerCase();
+  return Array.isArray(value) ? value.map(lowerType) : value;
+}
+
+/**
+ * `parametersJsonSchema` / `responseJsonSchema` are JSON Schema, but Gemini accepts (and Gemini CLI
+ * sends) OpenAPI's upper-case type names in them (`"type": "OBJECT"`). JSON Schema types are
+ * lower-case, so they are lowered; nothing else changes.
+ */
+export function normalizeJsonSchema(value: unknown): unknown {
+  if (Array.isArray(value) || value === null || typeof value !== "object") return value;
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value as JsonObject)) {
+    if (key === "type") out[key] = lowerType(child);
+    else if (schemaMaps.has(key) && child !== null && typeof child === "object" && !Array.isArray(child)) {
+      const map: JsonObject = {};
+      for (const [name, schema] of Object.entries(child as JsonObject)) map[name] = normalizeJsonSchema(schema);
+      out[key] = map;
+    } else if (schemaLists.has(key) && Array.isArray(child)) out[key] = child.map(normalizeJsonSchema);
+    else if (schemaValues.has(key)) out[key] = Array.isArray(child) ? child.map(normalizeJsonSchema) : normalizeJsonSchema(child);
+    else out[key] = child;
+  }
+  return out;
+}

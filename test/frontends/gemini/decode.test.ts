@@ -17,6 +17,11 @@ describe("gemini decode: fixtures", () => {
     const call = decode(fixtureJson("routing-classifier-request.json"), { model: "gemini-2.5-flash-lite" });
     expect(call).toEqual(fixtureJson<CanonicalCall>("routing-classifier-request.canonical.json"));
   });
+
+  test("Gemini CLI 0.61's classifier call (upper-case OpenAPI types inside responseJsonSchema) gets a valid JSON Schema", () => {
+    const call = decode(fixtureJson("routing-classifier-cli-0.61-request.json"), { model: "gemini-3.5-flash-lite" });
+    expect(call).toEqual(fixtureJson<CanonicalCall>("routing-classifier-cli-0.61-request.canonical.json"));
+  });
 });
 
 describe("gemini decode: path, roles and parts", () => {
@@ -339,6 +344,31 @@ describe("gemini decode: tools, tool config and generation config", () => {
         when: { type: "string", examples: ["today"] },
       },
       required: ["file_path"],
+    });
+  });
+
+  test("upper-case type names in parametersJsonSchema are lowered; property names and enum values are not", () => {
+    const call = decode({
+      contents: [userText("x")],
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: "f",
+              parametersJsonSchema: {
+                type: "OBJECT",
+                properties: { type: { type: "STRING", enum: ["FILE", "DIR"] }, list: { type: ["ARRAY", "NULL"], items: { anyOf: [{ type: "NUMBER" }] } } },
+                $defs: { node: { type: "OBJECT", additionalProperties: { type: "BOOLEAN" } } },
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(call.tools[0]!.parameters).toEqual({
+      type: "object",
+      properties: { type: { type: "string", enum: ["FILE", "DIR"] }, list: { type: ["array", "null"], items: { anyOf: [{ type: "number" }] } } },
+      $defs: { node: { type: "object", additionalProperties: { type: "boolean" } } },
     });
   });
 
