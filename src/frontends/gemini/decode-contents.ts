@@ -62,6 +62,11 @@ function appendModelPart(parts: Part[], part: Part): void {
   parts.push(part);
 }
 
+/** `{text: ""}` with nothing else: what a Gemini stream's closing element carries; it says nothing. */
+function isEmptyText(part: Part): boolean {
+  return part.type === "text" && part.text === "" && !part.signature && !part.extensions;
+}
+
 /** `contents[]` → messages: roles user/model (model = assistant), results split into tool messages. */
 export function decodeContents(value: unknown): Message[] {
   const messages: Message[] = [];
@@ -88,9 +93,9 @@ export function decodeContents(value: unknown): Message[] {
           parts.unshift(...missing.map(carriedToReasoning));
           calls.call(decoded.part, decoded.id, `${c}_${p}`);
         }
-        appendModelPart(parts, decoded.part);
+        if (!isEmptyText(decoded.part)) appendModelPart(parts, decoded.part);
       });
-      messages.push({ role: "assistant", parts });
+      if (parts.length > 0) messages.push({ role: "assistant", parts });
     } else {
       let userParts: Part[] = [];
       const flush = () => {
@@ -101,7 +106,7 @@ export function decodeContents(value: unknown): Message[] {
         const decoded = decodePart(rawPart, `${path}.parts[${p}]`);
         if (decoded.kind === "call") throw invalidRequest(`${path}.parts[${p}]: functionCall belongs in a model turn`, `${path}.parts[${p}]`);
         if (decoded.kind === "content") {
-          userParts.push(decoded.part);
+          if (!isEmptyText(decoded.part)) userParts.push(decoded.part);
           return;
         }
         flush();

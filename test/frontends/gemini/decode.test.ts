@@ -111,6 +111,20 @@ describe("gemini decode: path, roles and parts", () => {
     ]);
   });
 
+  test("empty unsigned text parts (a stream's closing element) are dropped; a content left empty is skipped", () => {
+    const call = decode({
+      contents: [
+        { role: "user", parts: [{ text: "hi" }, { text: "" }] },
+        { role: "model", parts: [{ text: "" }] },
+        { role: "model", parts: [{ text: "hello" }, { text: "" }, { text: "", thoughtSignature: "sig" }] },
+      ],
+    });
+    expect(call.messages).toEqual([
+      { role: "user", parts: [{ type: "text", text: "hi" }] },
+      { role: "assistant", parts: [{ type: "text", text: "hello" }, { type: "text", text: "", signature: { dialect: "gemini", value: "sig" } }] },
+    ]);
+  });
+
   test("part modifiers (mediaResolution, videoMetadata) ride in the part's extensions", () => {
     const call = decode({ contents: [{ role: "user", parts: [{ fileData: { mimeType: "video/mp4", fileUri: "gs://b/v.mp4" }, videoMetadata: { startOffset: "1s" } }] }] });
     expect(call.messages[0]!.parts[0]!.extensions).toEqual({ gemini: { videoMetadata: { startOffset: "1s" } } });
