@@ -9,10 +9,15 @@ const generationMethods = ["generateContent", "streamGenerateContent", "countTok
 const defaultPageSize = 50;
 const maxPageSize = 1000;
 
-/** Listed names are `models/<backend>:<model>`: a name the router sends straight to that backend. */
+/** A listed model's selector: sent back as the model name, it routes to that backend. */
+function selectorOf(model: ModelInfo): string {
+  return model.selector ?? `${model.backendId}:${model.id}`;
+}
+
+/** Listed names are `models/<selector>`, so a listed name sent back in the path reaches that model. */
 function modelResource(model: ModelInfo): Record<string, unknown> {
   return {
-    name: `models/${model.backendId}:${model.id}`,
+    name: `models/${selectorOf(model)}`,
     displayName: model.id,
     description: `${model.id} served by backend '${model.backendId}'`,
     ...(model.contextWindow !== undefined && { inputTokenLimit: model.contextWindow }),
@@ -40,7 +45,7 @@ function listModels(request: Request, services: FrontendServices): Response {
 function getModel(inbound: InboundRequest, services: FrontendServices): Response {
   const name = bareModelName(inbound.params.model ?? "");
   const models = services.listModels();
-  const model = models.find((candidate) => `${candidate.backendId}:${candidate.id}` === name) ?? models.find((candidate) => candidate.id === name);
+  const model = models.find((candidate) => selectorOf(candidate) === name) ?? models.find((candidate) => candidate.id === name);
   if (!model) throw new LipError("not_found", `models/${name} is not found`, { code: "model_not_found" });
   return Response.json(modelResource(model));
 }
