@@ -15,10 +15,11 @@ import type { FeatureDefinition } from "./core/pipeline/feature-definition.ts";
 import { redactSecretsFeature } from "./features/redact-secrets.ts";
 import { stripReasoningFeature } from "./features/strip-reasoning.ts";
 import { anthropicFrontend } from "./frontends/anthropic/index.ts";
+import { geminiFrontend } from "./frontends/gemini/index.ts";
 import { openaiChatFrontend } from "./frontends/openai-chat/index.ts";
 import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
-export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend];
+export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend, geminiFrontend];
 
 export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds];
 

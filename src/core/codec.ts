@@ -46,6 +46,8 @@ export interface FrontendServices {
   listModels(): ModelInfo[];
   /** Count input tokens of a call on the backend its model routes to (estimate when the backend cannot). */
   countTokens(call: CanonicalCall, headers: Headers): Promise<number>;
+  /** A request's JSON body under the server's size, UTF-8 and nesting limits (400/413 as LipError). */
+  readJsonBody(request: Request): Promise<unknown>;
 }
 
 /** A non-generating endpoint of a dialect (model listing, token counting, cancel, upgrade refusal). */

@@ -122,6 +122,11 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
       }
       return Math.ceil(JSON.stringify(call.messages).length / 4);
     },
+    async readJsonBody(request: Request): Promise<unknown> {
+      const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
+      checkJsonDepth(body, limits.maxJsonDepth);
+      return body;
+    },
   };
 
   async function generate(frontend: FrontendCodec, request: Request, inbound: InboundRequest, disableIdleTimeout: (request: Request) => void): Promise<Response> {
