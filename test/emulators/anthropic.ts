@@ -1,94 +1,54 @@
 /**
- * An in-process Anthropic Messages API on loopback: the real wire format (SSE events and JSON
- * messages, error bodies, headers) with scripted failures. Each request takes the next script
- * step (the last one repeats); a function script decides per request.
+ * Anthropic Messages emulator (`POST …/v1/messages`, `…/v1/messages/count_tokens`): named SSE
+ * events (`message_start`, `ping`, `content_block_start|delta|stop`, `message_delta`,
+ * `message_stop`, `event: error`), thinking with `signature_delta`, redacted thinking, parallel
+ * `tool_use` with `input_json_delta`, usage with cache fields; the JSON `message` form; error
+ * bodies `{"type":"error","error":{type,message}}`. Like the real API it rejects a request
+ * without a key, without `anthropic-version` or `max_tokens`, and (from version 2026-10-21) any
+ * sampling parameter. Shared shape: see README.md and harness.ts.
  *
- *   const emulator = await startAnthropicEmulator({ script: [{ reply: "message", content: [{ type: "text", text: "hi" }] }] });
- *   … base_url: emulator.url …
- *   emulator.requests[0].body / .headers / .aborted
- *   await emulator.stop();
+ * Turn fields as Anthropic renders them: `reasoning.text` + `signature` → a thinking block,
+ * `reasoning.encrypted` → a redacted_thinking block; `usage.input` is the whole prompt, so the
+ * wire `input_tokens` is input − cached − `anthropic.cacheWrite` (Anthropic excludes the cache).
  */
-import { recordRequest, type RecordedRequest } from "./recorded-request.ts";
+import {
+  deltasOf,
+  type Emulator,
+  type EmulatorOptions,
+  type ErrorReply,
+  finishOf,
+  joined,
+  type RecordedRequest,
+  type StreamFaults,
+  startWireEmulator,
+  type Turn,
+  type WireFormat,
+} from "./harness.ts";
 
-export type { RecordedRequest } from "./recorded-request.ts";
+export type { Emulator, RecordedRequest } from "./harness.ts";
 
-export type EmulatedBlock =
-  | { type: "text"; text: string }
-  | { type: "thinking"; thinking: string; signature: string }
-  | { type: "redacted_thinking"; data: string }
-  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
-  /** Blocks the canonical model cannot carry (server tools), to prove they are skipped. */
-  | { type: "server_tool_use"; id: string; name: string; input: Record<string, unknown> };
-
-export interface EmulatedUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_input_tokens: number;
-  cache_creation_input_tokens: number;
+export interface AnthropicTurn extends Turn {
+  anthropic?: {
+    /** Raw stop_reason, instead of the one `finish` implies (pause_turn, refusal, model_context_window_exceeded…). */
+    stopReason?: string;
+    stopSequence?: string;
+    /** cache_creation_input_tokens (`usage.cached` is the cache read). */
+    cacheWrite?: number;
+    /** Blocks sent whole after the reasoning (start + stop), e.g. `server_tool_use`, to prove they are skipped. */
+    blocks?: Array<Record<string, unknown>>;
+  };
 }
 
-/** Where a streamed reply breaks, after `afterEvents` complete events. */
-export interface StreamFailure {
-  afterEvents: number;
-  /**
-   * error_event: `event: error`; malformed: non-JSON data; cut: half an event, then the connection
-   * closes; close: the connection closes between two events. (A TCP reset is not offered:
-   * Bun.serve logs every errored body stream to the console.)
-   */
-  mode: "error_event" | "malformed" | "cut" | "close";
-  errorType?: string;
-  message?: string;
-}
+export type AnthropicStep = ({ reply: AnthropicTurn } & StreamFaults) | { error: ErrorReply; headersDelayMs?: number };
 
-export interface MessageStep {
-  reply: "message";
-  content?: EmulatedBlock[];
-  /** Default: tool_use when a tool_use block is present, else end_turn. */
-  stopReason?: string;
-  stopSequence?: string;
-  usage?: Partial<EmulatedUsage>;
-  id?: string;
-  /** Default: the request's model. */
-  model?: string;
-  /** Characters per text/thinking delta and per input_json_delta (default 8). */
-  chunkSize?: number;
-  /** A `ping` event after every N events (default: one ping after message_start). */
-  pingEvery?: number;
-  /** Delay before the response head is sent: a slow first byte. */
-  firstByteDelayMs?: number;
-  /** Delay between events. */
-  eventDelayMs?: number;
-  fail?: StreamFailure;
-  /** Answer with one JSON message even when a stream was asked for (as some compatible servers do). */
-  ignoreStream?: boolean;
-}
-
-export interface ErrorStep {
-  reply: "error";
-  status: number;
-  /** Anthropic error type; default from the status. */
-  type?: string;
-  message?: string;
-  headers?: Record<string, string>;
-  firstByteDelayMs?: number;
-}
-
-export type AnthropicStep = MessageStep | ErrorStep;
-
-export interface AnthropicEmulatorOptions {
-  script: AnthropicStep[] | ((request: RecordedRequest, index: number) => AnthropicStep);
-  /** Accepted keys (x-api-key, api-key or Bearer); others get a real 401. Default: any non-empty key. */
-  apiKeys?: string[];
+export interface AnthropicEmulatorOptions extends EmulatorOptions {
+  script: readonly AnthropicStep[] | ((request: RecordedRequest, index: number) => AnthropicStep);
+  /** Path prefix before `/v1/messages` (default none; Microsoft Foundry: `/anthropic`). */
+  basePath?: string;
   /** False for a keyless compatible server. Default true. */
   requireKey?: boolean;
-  /** Path prefix before `/v1/messages`, e.g. "/anthropic" as on Microsoft Foundry. */
-  basePath?: string;
-}
-
-export interface AnthropicEmulator {
-  url: string;
-  requests: RecordedRequest[];
-  stop(): Promise<void>;
+  /** Answer with one JSON message even when a stream is asked for, as some compatible servers do. */
+  ignoreStream?: boolean;
 }
 
 const typeForStatus: Record<number, string> = {
@@ -104,196 +64,130 @@ const typeForStatus: Record<number, string> = {
   529: "overloaded_error",
 };
 
-function errorResponse(status: number, type: string | undefined, message: string, headers: Record<string, string> = {}): Response {
-  const errorType = type ?? typeForStatus[status] ?? "api_error";
-  return Response.json({ type: "error", error: { type: errorType, message }, request_id: "req_emulated" }, { status, headers: { "request-id": "req_emulated", ...headers } });
-}
+const stopReasons: Record<NonNullable<Turn["finish"]>, string> = { stop: "end_turn", length: "max_tokens", tool_calls: "tool_use", content_filter: "refusal" };
 
-function chunks(text: string, size: number): string[] {
-  const characters = Array.from(text);
-  const pieces: string[] = [];
-  for (let i = 0; i < characters.length; i += size) pieces.push(characters.slice(i, i + size).join(""));
-  return pieces;
-}
+const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
-function usageOf(step: MessageStep): EmulatedUsage {
-  return { input_tokens: 25, output_tokens: 12, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, ...step.usage };
-}
-
-function stopReasonOf(step: MessageStep): string {
-  return step.stopReason ?? (step.content?.some((block) => block.type === "tool_use") ? "tool_use" : "end_turn");
-}
-
-/** The non-streamed answer: one `message` object. */
-export function messageJson(step: MessageStep, model: string): Record<string, unknown> {
+function wireUsage(turn: AnthropicTurn, outputTokens?: number): Record<string, number> {
+  const { input = 25, output = 12, cached = 0 } = turn.usage ?? {};
+  const cacheWrite = turn.anthropic?.cacheWrite ?? 0;
   return {
-    id: step.id ?? "msg_emulated",
-    type: "message",
-    role: "assistant",
-    model: step.model ?? model,
-    content: step.content ?? [],
-    stop_reason: stopReasonOf(step),
-    stop_sequence: step.stopSequence ?? null,
-    usage: usageOf(step),
+    input_tokens: Math.max(0, input - cached - cacheWrite),
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cached,
+    output_tokens: outputTokens ?? output,
   };
 }
 
-/** The streamed answer as [event name, data] pairs, exactly as the Messages API orders them. */
-export function messageEvents(step: MessageStep, model: string): Array<[string, Record<string, unknown>]> {
-  const size = step.chunkSize ?? 8;
-  const usage = usageOf(step);
-  const events: Array<[string, Record<string, unknown>]> = [];
-  const message = { ...messageJson(step, model), content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } };
-  events.push(["message_start", { type: "message_start", message }]);
-  (step.content ?? []).forEach((block, index) => {
-    const delta = (value: Record<string, unknown>) => events.push(["content_block_delta", { type: "content_block_delta", index, delta: value }]);
-    switch (block.type) {
-      case "text":
-        events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }]);
-        for (const text of chunks(block.text, size)) delta({ type: "text_delta", text });
-        break;
-      case "thinking":
-        events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }]);
-        for (const thinking of chunks(block.thinking, size)) delta({ type: "thinking_delta", thinking });
-        delta({ type: "signature_delta", signature: block.signature });
-        break;
-      case "redacted_thinking":
-        events.push(["content_block_start", { type: "content_block_start", index, content_block: block }]);
-        break;
-      case "tool_use":
-      case "server_tool_use":
-        events.push(["content_block_start", { type: "content_block_start", index, content_block: { ...block, input: {} } }]);
-        delta({ type: "input_json_delta", partial_json: "" });
-        for (const partial_json of chunks(JSON.stringify(block.input), size)) delta({ type: "input_json_delta", partial_json });
-        break;
-      default: {
-        const exhaustive: never = block;
-        throw new Error(`unknown block ${JSON.stringify(exhaustive)}`);
-      }
-    }
-    events.push(["content_block_stop", { type: "content_block_stop", index }]);
-  });
-  events.push(["message_delta", { type: "message_delta", delta: { stop_reason: stopReasonOf(step), stop_sequence: step.stopSequence ?? null }, usage }]);
-  events.push(["message_stop", { type: "message_stop" }]);
-  if (step.pingEvery && step.pingEvery > 0) {
-    for (let i = step.pingEvery; i < events.length; i += step.pingEvery + 1) events.splice(i, 0, ["ping", { type: "ping" }]);
-  } else {
-    events.splice(1, 0, ["ping", { type: "ping" }]);
+function stopOf(turn: AnthropicTurn): { stop_reason: string; stop_sequence: string | null } {
+  return { stop_reason: turn.anthropic?.stopReason ?? stopReasons[finishOf(turn)], stop_sequence: turn.anthropic?.stopSequence ?? null };
+}
+
+function toolId(id: string | undefined, index: number): string {
+  return id ?? `toolu_emulated_${index + 1}`;
+}
+
+/** The turn's content blocks in Anthropic order: thinking, redacted thinking, extra blocks, text, tool_use. */
+function blocksOf(turn: AnthropicTurn): Array<Record<string, unknown>> {
+  const blocks: Array<Record<string, unknown>> = [];
+  const reasoning = turn.reasoning;
+  if (reasoning?.text !== undefined || reasoning?.signature !== undefined) {
+    blocks.push({ type: "thinking", thinking: joined(reasoning.text), signature: reasoning.signature ?? "emulated-signature" });
   }
-  return events;
-}
-
-const sse = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  if (reasoning?.encrypted !== undefined) blocks.push({ type: "redacted_thinking", data: reasoning.encrypted });
+  blocks.push(...(turn.anthropic?.blocks ?? []));
+  if (turn.text !== undefined) blocks.push({ type: "text", text: joined(turn.text) });
+  (turn.toolCalls ?? []).forEach((call, index) => {
+    blocks.push({ type: "tool_use", id: toolId(call.id, index), name: call.name, input: JSON.parse(joined(call.arguments) || "{}") });
   });
+  return blocks;
 }
 
-function streamResponse(step: MessageStep, model: string, recorded: RecordedRequest, signal: AbortSignal): Response {
-  const events = messageEvents(step, model);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      for (let i = 0; i < events.length; i++) {
-        if (signal.aborted || recorded.aborted) return;
-        const failure = step.fail;
-        if (failure && i === failure.afterEvents) {
-          switch (failure.mode) {
-            case "error_event":
-              controller.enqueue(encoder.encode(sse("error", { type: "error", error: { type: failure.errorType ?? "overloaded_error", message: failure.message ?? "Overloaded" } })));
-              break;
-            case "malformed":
-              controller.enqueue(encoder.encode(`event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta",\n\n`));
-              break;
-            case "cut": {
-              const [name, data] = events[i]!;
-              const whole = sse(name, data);
-              controller.enqueue(encoder.encode(whole.slice(0, Math.floor(whole.length / 2))));
-              break;
-            }
-            case "close":
-              break;
-          }
-          controller.close();
-          return;
-        }
-        if (i > 0) await sleep(step.eventDelayMs ?? 0, signal);
-        const [name, data] = events[i]!;
-        controller.enqueue(encoder.encode(sse(name, data)));
-      }
-      controller.close();
-    },
-    cancel() {
-      recorded.aborted = true;
-    },
+function streamFrames(turn: AnthropicTurn, request: RecordedRequest): { content: string[]; finish: string[] } {
+  const message = { id: turn.id ?? "msg_emulated", type: "message", role: "assistant", model: turn.model ?? request.body?.model, content: [], stop_reason: null, stop_sequence: null };
+  const content = [event("message_start", { type: "message_start", message: { ...message, usage: wireUsage(turn, 1) } }), event("ping", { type: "ping" })];
+  let index = 0;
+  const block = (start: Record<string, unknown>, deltas: Array<Record<string, unknown>>) => {
+    content.push(event("content_block_start", { type: "content_block_start", index, content_block: start }));
+    for (const delta of deltas) content.push(event("content_block_delta", { type: "content_block_delta", index, delta }));
+    content.push(event("content_block_stop", { type: "content_block_stop", index }));
+    index++;
+  };
+  const reasoning = turn.reasoning;
+  if (reasoning?.text !== undefined || reasoning?.signature !== undefined) {
+    const thinking = deltasOf(reasoning.text).map((piece) => ({ type: "thinking_delta", thinking: piece }));
+    block({ type: "thinking", thinking: "", signature: "" }, [...thinking, { type: "signature_delta", signature: reasoning.signature ?? "emulated-signature" }]);
+  }
+  if (reasoning?.encrypted !== undefined) block({ type: "redacted_thinking", data: reasoning.encrypted }, []);
+  for (const extra of turn.anthropic?.blocks ?? []) block(extra, []);
+  if (turn.text !== undefined) block({ type: "text", text: "" }, deltasOf(turn.text).map((text) => ({ type: "text_delta", text })));
+  (turn.toolCalls ?? []).forEach((call, position) => {
+    const pieces = deltasOf(call.arguments).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+    block({ type: "tool_use", id: toolId(call.id, position), name: call.name, input: {} }, [{ type: "input_json_delta", partial_json: "" }, ...pieces]);
   });
-  return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "request-id": "req_emulated" } });
+  const finish = [event("message_delta", { type: "message_delta", delta: stopOf(turn), usage: wireUsage(turn) }), event("message_stop", { type: "message_stop" })];
+  return { content, finish };
 }
 
-/** The key a request carried: `x-api-key` wins over `Authorization: Bearer` (as upstream), then Azure's `api-key`. */
-export function requestKey(recorded: RecordedRequest): string | undefined {
-  const headers = recorded.headers;
-  return headers["x-api-key"] ?? headers.authorization?.replace(/^Bearer\s+/i, "") ?? headers["api-key"];
+function anthropicWire(basePath: string, ignoreStream: boolean): WireFormat {
+  const messages = `${basePath}/v1/messages`;
+  return {
+    basePath,
+    accepts: (method, path) => method === "POST" && (path === messages || path === `${messages}/count_tokens`),
+    wantsStream: (request) => !ignoreStream && request.body?.stream === true && !request.path.endsWith("/count_tokens"),
+    streamFrames: (turn, request) => streamFrames(turn, request),
+    streamErrorFrames: (error) => [event("error", { type: "error", error: { type: error.variant ?? "overloaded_error", message: error.message } })],
+    malformedFrame: () => 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{\n\n',
+    json(turn: AnthropicTurn, request) {
+      if (request.path.endsWith("/count_tokens")) return { input_tokens: turn.usage?.input ?? Math.ceil(JSON.stringify(request.body?.messages ?? []).length / 4) };
+      return { id: turn.id ?? "msg_emulated", type: "message", role: "assistant", model: turn.model ?? request.body?.model, content: blocksOf(turn), ...stopOf(turn), usage: wireUsage(turn) };
+    },
+    errorBody(error) {
+      // The harness rejects revoked keys with an OpenAI-flavoured type; Anthropic's 401 is always authentication_error.
+      const type = error.status === 401 || error.status === 404 ? typeForStatus[error.status] : (error.type ?? typeForStatus[error.status] ?? "api_error");
+      return { type: "error", error: { type, message: error.message ?? `emulated ${error.status}` }, request_id: "req_emulated" };
+    },
+  };
 }
 
-/** The checks the real API makes before any model work, so a codec bug fails like it would upstream. */
-function precheck(recorded: RecordedRequest, request: Request, options: AnthropicEmulatorOptions): Response | undefined {
-  const key = requestKey(recorded);
-  const keyRequired = options.requireKey !== false;
-  if (keyRequired && (!key || (options.apiKeys && !options.apiKeys.includes(key)))) return errorResponse(401, undefined, "invalid x-api-key");
-  const version = request.headers.get("anthropic-version");
-  if (!version) return errorResponse(400, undefined, "anthropic-version: header is required");
-  const body = recorded.body as Record<string, unknown> | undefined;
-  if (!body || typeof body.model !== "string") return errorResponse(400, undefined, "model: Field required");
-  if (!Array.isArray(body.messages)) return errorResponse(400, undefined, "messages: Field required");
-  if (recorded.path.endsWith("/messages") && typeof body.max_tokens !== "number") return errorResponse(400, undefined, "max_tokens: Field required");
+/** The checks the real API makes before any model work, so a codec bug fails as it would upstream. */
+function rejection(request: RecordedRequest, requireKey: boolean): ErrorReply | undefined {
+  if (requireKey && !request.key) return { status: 401, message: "x-api-key header is required" };
+  const version = request.headers["anthropic-version"];
+  if (!version) return { status: 400, message: "anthropic-version: header is required" };
+  const body = request.body as Record<string, unknown> | undefined;
+  if (!body || typeof body.model !== "string") return { status: 400, message: "model: Field required" };
+  if (!Array.isArray(body.messages)) return { status: 400, message: "messages: Field required" };
+  if (!request.path.endsWith("/count_tokens") && typeof body.max_tokens !== "number") return { status: 400, message: "max_tokens: Field required" };
   // API version 2026-10-21 removed the sampling parameters: any value is a 400.
   for (const field of ["temperature", "top_p", "top_k"]) {
-    if (version >= "2026-10-21" && field in body) return errorResponse(400, undefined, `${field}: Extra inputs are not permitted`);
+    if (version >= "2026-10-21" && field in body) return { status: 400, message: `${field}: Extra inputs are not permitted` };
   }
   return undefined;
 }
 
-export async function startAnthropicEmulator(options: AnthropicEmulatorOptions): Promise<AnthropicEmulator> {
-  const requests: RecordedRequest[] = [];
-  const stepFor = (recorded: RecordedRequest, index: number): AnthropicStep => {
-    if (typeof options.script === "function") return options.script(recorded, index);
-    const step = options.script[Math.min(index, options.script.length - 1)];
-    if (!step) throw new Error("empty emulator script");
-    return step;
-  };
-  const server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    idleTimeout: 30,
-    async fetch(request) {
-      const recorded = await recordRequest(request);
-      const index = requests.length;
-      requests.push(recorded);
-      request.signal.addEventListener("abort", () => (recorded.aborted = true), { once: true });
-      const base = options.basePath ?? "";
-      const counting = recorded.path === `${base}/v1/messages/count_tokens`;
-      if (request.method !== "POST" || (recorded.path !== `${base}/v1/messages` && !counting)) return errorResponse(404, undefined, `Not found: ${recorded.path}`);
-      const rejected = precheck(recorded, request, options);
-      if (rejected) return rejected;
-      const step = stepFor(recorded, index);
-      if (step.firstByteDelayMs) await sleep(step.firstByteDelayMs, request.signal);
-      if (step.reply === "error") return errorResponse(step.status, step.type, step.message ?? `emulated ${step.status}`, step.headers);
-      const body = recorded.body as { model: string; stream?: boolean; messages: unknown[] };
-      if (counting) return Response.json({ input_tokens: step.usage?.input_tokens ?? Math.ceil(JSON.stringify(body.messages).length / 4) });
-      if (body.stream === true && !step.ignoreStream) return streamResponse(step, body.model, recorded, request.signal);
-      return Response.json(messageJson(step, body.model), { headers: { "request-id": "req_emulated" } });
+/** Starts an Anthropic Messages emulator; `url` is the SDK-style base URL (`/v1/messages` is below it). */
+export function startEmulator(options: AnthropicEmulatorOptions): Emulator {
+  const script = options.script;
+  let accepted = 0;
+  return startWireEmulator(anthropicWire(options.basePath ?? "", options.ignoreStream === true), {
+    ...options,
+    // Rejected requests answer without consuming a script step, so scripts count accepted requests only.
+    script: (request) => {
+      const rejected = rejection(request, options.requireKey !== false);
+      if (rejected) return { error: rejected };
+      const index = accepted++;
+      if (typeof script === "function") return script(request, index);
+      const step = script[Math.min(index, script.length - 1)];
+      if (!step) throw new Error("emulator: empty script");
+      return step;
     },
   });
-  return {
-    url: `http://127.0.0.1:${server.port}`,
-    requests,
-    async stop() {
-      await server.stop(true);
-    },
-  };
+}
+
+/** A turn as the SSE frames and as the JSON message the emulator would send (for codec unit tests). */
+export function renderTurn(turn: AnthropicTurn, model: string): { frames: string[]; message: unknown } {
+  const request = { body: { model }, path: "/v1/messages" } as RecordedRequest;
+  const { content, finish } = streamFrames(turn, request);
+  return { frames: [...content, ...finish], message: anthropicWire("", false).json(turn, request) };
 }
