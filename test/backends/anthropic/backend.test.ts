@@ -8,17 +8,17 @@ import type { CanonicalCall } from "../../../src/core/model/call.ts";
 import { LipError } from "../../../src/core/model/errors.ts";
 import { checkEvents } from "../../../src/core/model/event-checker.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
-import { type AnthropicEmulator, type AnthropicEmulatorOptions, type AnthropicStep, requestKey, startAnthropicEmulator } from "../../emulators/anthropic.ts";
+import { type AnthropicEmulatorOptions, type AnthropicStep, type Emulator, startEmulator } from "../../emulators/anthropic.ts";
 import { call, collect, silentLog, user } from "./helpers.ts";
 
-let emulator: AnthropicEmulator | undefined;
+let emulator: Emulator | undefined;
 afterEach(async () => {
   await emulator?.stop();
   emulator = undefined;
 });
 
-async function setup(options: AnthropicEmulatorOptions, config: Partial<BackendConfig> = {}, kind: BackendKind = anthropicKind) {
-  emulator = await startAnthropicEmulator(options);
+function setup(options: AnthropicEmulatorOptions, config: Partial<BackendConfig> = {}, kind: BackendKind = anthropicKind) {
+  emulator = startEmulator(options);
   const backend = kind.create({ id: "anth", kind: kind.kind, enabled: true, base_url: emulator.url, api_key: "key-1", ...config }, { env: {}, log: silentLog });
   return { emulator, backend };
 }
@@ -36,12 +36,12 @@ async function failure(run: Promise<unknown>): Promise<LipError["error"]> {
   return thrown.error;
 }
 
-const hello: AnthropicStep = { reply: "message", content: [{ type: "text", text: "hello there" }] };
+const hello: AnthropicStep = { reply: { text: ["hello ", "there"] } };
 const simple = (): CanonicalCall => call([user("hi")]);
 
 describe("request on the wire", () => {
   test("POSTs /v1/messages with x-api-key, anthropic-version and a streaming body", async () => {
-    const { emulator, backend } = await setup({ script: [hello] });
+    const { emulator, backend } = setup({ script: [hello] });
     const events = checkEvents(await collect(backend.stream(simple(), attempt())));
     expect(events.filter((event) => event.type === "text_delta").map((event) => (event as { text: string }).text).join("")).toBe("hello there");
     const request = emulator.requests[0]!;
@@ -52,7 +52,7 @@ describe("request on the wire", () => {
   });
 
   test("the client's anthropic-beta is forwarded only for Anthropic clients, merged with configured betas", async () => {
-    const { emulator, backend } = await setup({ script: [hello] }, { anthropic_beta: ["context-1m-2025-08-07"] });
+    const { emulator, backend } = setup({ script: [hello] }, { anthropic_beta: ["context-1m-2025-08-07"] });
     const beta = { "anthropic-beta": "interleaved-thinking-2025-05-14, context-1m-2025-08-07" };
     await collect(backend.stream(call([user("hi")], { sourceDialect: "anthropic" }), attempt(beta)));
     await collect(backend.stream(call([user("hi")], { sourceDialect: "openai-chat" }), attempt(beta)));
@@ -61,14 +61,14 @@ describe("request on the wire", () => {
   });
 
   test("forward_client_beta:false keeps the client's betas out; anthropic_version is configurable", async () => {
-    const { emulator, backend } = await setup({ script: [hello] }, { forward_client_beta: false, anthropic_version: "2026-10-21" });
+    const { emulator, backend } = setup({ script: [hello] }, { forward_client_beta: false, anthropic_version: "2026-10-21" });
     await collect(backend.stream(call([user("hi")], { sourceDialect: "anthropic" }), attempt({ "anthropic-beta": "x-beta" })));
     expect(emulator.requests[0]!.headers["anthropic-beta"]).toBeUndefined();
     expect(emulator.requests[0]!.headers["anthropic-version"]).toBe("2026-10-21");
   });
 
   test("auth: bearer sends Authorization instead of x-api-key", async () => {
-    const { emulator, backend } = await setup({ script: [hello] }, { auth: "bearer" });
+    const { emulator, backend } = setup({ script: [hello] }, { auth: "bearer" });
     await collect(backend.stream(simple(), attempt()));
     expect(emulator.requests[0]!.headers.authorization).toBe("Bearer key-1");
     expect(emulator.requests[0]!.headers["x-api-key"]).toBeUndefined();
@@ -77,20 +77,19 @@ describe("request on the wire", () => {
 
 describe("streams from the emulator", () => {
   test("thinking, redacted thinking, text and parallel tool calls arrive in order with cache-aware usage", async () => {
-    const { backend } = await setup({
+    const { backend } = setup({
       script: [
         {
-          reply: "message",
-          content: [
-            { type: "thinking", thinking: "two cities, two calls", signature: "sig-xyz" },
-            { type: "redacted_thinking", data: "REDACTED" },
-            { type: "text", text: "Looking up both." },
-            { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Paris" } },
-            { type: "tool_use", id: "toolu_2", name: "weather", input: { city: "Oslo" } },
-          ],
-          usage: { input_tokens: 50, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 300 },
-          chunkSize: 4,
-          pingEvery: 2,
+          reply: {
+            reasoning: { text: ["two cities, ", "two calls"], signature: "sig-xyz", encrypted: "REDACTED" },
+            text: ["Looking ", "up both."],
+            toolCalls: [
+              { id: "toolu_1", name: "weather", arguments: ['{"city":', '"Paris"}'] },
+              { id: "toolu_2", name: "weather", arguments: '{"city":"Oslo"}' },
+            ],
+            usage: { input: 1250, cached: 1000, output: 300 },
+            anthropic: { cacheWrite: 200 },
+          },
         },
       ],
     });
@@ -107,13 +106,13 @@ describe("streams from the emulator", () => {
   });
 
   test("a server that answers JSON despite stream:true is still understood", async () => {
-    const { backend } = await setup({ script: [{ ...hello, ignoreStream: true } as AnthropicStep] });
+    const { backend } = setup({ script: [hello], ignoreStream: true });
     const events = checkEvents(await collect(backend.stream(simple(), attempt())));
     expect(events.find((event) => event.type === "text_delta")).toEqual({ type: "text_delta", index: 0, text: "hello there" });
   });
 
   test("event: error after output: content first, then a recoverable overloaded error is thrown", async () => {
-    const { backend } = await setup({ script: [{ ...hello, chunkSize: 3, fail: { afterEvents: 5, mode: "error_event" } } as AnthropicStep] });
+    const { backend } = setup({ script: [{ ...hello, streamError: { message: "Overloaded", variant: "overloaded_error" } }] });
     const seen: CanonicalEvent[] = [];
     const error = await failure(
       (async () => {
@@ -124,16 +123,16 @@ describe("streams from the emulator", () => {
     expect(error).toMatchObject({ kind: "overloaded", recoverable: true });
   });
 
-  test("malformed SSE and a stream cut mid-event fail as upstream errors", async () => {
-    const { backend } = await setup({
-      script: (_request, index) => ({ ...hello, fail: { afterEvents: 3, mode: (["malformed", "cut"] as const)[index]! } }),
+  test("malformed SSE, a connection cut mid-stream and a stream without message_stop fail as upstream errors", async () => {
+    const { backend } = setup({
+      script: [
+        { ...hello, malformedAfterFrames: 3 },
+        { ...hello, cutAfterFrames: 4 },
+        { ...hello, dropFinish: true },
+      ],
     });
     expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ kind: "upstream", code: "malformed_stream" });
-    expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ kind: "upstream", code: "truncated_stream" });
-  });
-
-  test("a stream that closes cleanly before message_stop is truncated, not complete", async () => {
-    const { backend } = await setup({ script: [{ ...hello, fail: { afterEvents: 6, mode: "close" } } as AnthropicStep] });
+    expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ kind: "upstream", code: "stream_broken" });
     const seen: CanonicalEvent[] = [];
     const error = await failure(
       (async () => {
@@ -141,22 +140,33 @@ describe("streams from the emulator", () => {
       })(),
     );
     expect(error).toMatchObject({ kind: "upstream", code: "truncated_stream" });
+    expect(seen.some((event) => event.type === "text_delta")).toBe(true);
     expect(seen.some((event) => event.type === "response_finished")).toBe(false);
   });
 
-  test("a client abort during a slow first byte cancels the upstream request", async () => {
-    const { emulator, backend } = await setup({ script: [{ ...hello, firstByteDelayMs: 10_000 } as AnthropicStep] });
+  test("a client abort while the response head is held (slow first byte) ends the attempt as cancelled", async () => {
+    const { emulator, backend } = setup({ script: [{ ...hello, headersDelayMs: 3_000 }] });
     const controller = new AbortController();
     const running = collect(backend.stream(simple(), attempt({}, controller.signal)));
     while (emulator.requests.length === 0) await Bun.sleep(5);
     controller.abort();
     expect(await failure(running)).toMatchObject({ kind: "cancelled" });
+  });
+
+  test("a client abort while the first event is slow closes the upstream request", async () => {
+    const { emulator, backend } = setup({ script: [{ ...hello, firstChunkDelayMs: 3_000 }] });
+    const controller = new AbortController();
+    const running = collect(backend.stream(simple(), attempt({}, controller.signal)));
+    while (emulator.requests.length === 0) await Bun.sleep(5);
+    await Bun.sleep(20);
+    controller.abort();
+    expect(await running.then(() => "finished", () => "failed")).toBe("failed");
     for (let i = 0; i < 100 && !emulator.requests[0]!.aborted; i++) await Bun.sleep(5);
     expect(emulator.requests[0]!.aborted).toBe(true);
   });
 
   test("a consumer that stops mid-stream closes the upstream response", async () => {
-    const { emulator, backend } = await setup({ script: [{ reply: "message", content: [{ type: "text", text: "x".repeat(400) }], chunkSize: 4, eventDelayMs: 10 }] });
+    const { emulator, backend } = setup({ script: [{ reply: { text: Array.from({ length: 100 }, () => "word ") }, chunkDelayMs: 10 }] });
     for await (const event of backend.stream(simple(), attempt())) if (event.type === "text_delta") break;
     for (let i = 0; i < 100 && !emulator.requests[0]!.aborted; i++) await Bun.sleep(5);
     expect(emulator.requests[0]!.aborted).toBe(true);
@@ -165,33 +175,33 @@ describe("streams from the emulator", () => {
 
 describe("errors and keys", () => {
   test("401 kills a key and the next one is used at once; the dead key is not tried again", async () => {
-    const { emulator, backend } = await setup({ script: [hello], apiKeys: ["good"] }, { api_key: undefined, api_keys: ["bad", "good"] });
+    const { emulator, backend } = setup({ script: [hello], rejectKeys: ["bad"] }, { api_key: undefined, api_keys: ["bad", "good"] });
     await collect(backend.stream(simple(), attempt()));
     await collect(backend.stream(simple(), attempt()));
-    expect(emulator.requests.map(requestKey)).toEqual(["bad", "good", "good"]);
+    expect(emulator.requests.map((request) => request.key)).toEqual(["bad", "good", "good"]);
   });
 
   test("429 cools a key for its retry-after and the request moves to the next key", async () => {
-    const { emulator, backend } = await setup(
-      { script: (request) => (requestKey(request) === "k1" ? { reply: "error", status: 429, headers: { "retry-after": "30" } } : hello) },
+    const { emulator, backend } = setup(
+      { script: (request) => (request.key === "k1" ? { error: { status: 429, retryAfter: 30 } } : hello) },
       { api_key: undefined, api_keys: ["k1", "k2"] },
     );
     await collect(backend.stream(simple(), attempt()));
     await collect(backend.stream(simple(), attempt()));
-    expect(emulator.requests.map(requestKey)).toEqual(["k1", "k2", "k2"]);
+    expect(emulator.requests.map((request) => request.key)).toEqual(["k1", "k2", "k2"]);
   });
 
   test("with every key rate limited the error is recoverable and carries retry-after", async () => {
-    const { backend } = await setup({ script: [{ reply: "error", status: 429, headers: { "retry-after": "30" } }] });
+    const { backend } = setup({ script: [{ error: { status: 429, retryAfter: 30 } }] });
     expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ kind: "rate_limited", recoverable: true, retryAfterMs: 30_000 });
   });
 
   test("529 and 500 are recoverable; 400 surfaces the API's message and is not", async () => {
-    const { backend } = await setup({
+    const { backend } = setup({
       script: [
-        { reply: "error", status: 529, message: "Overloaded" },
-        { reply: "error", status: 500 },
-        { reply: "error", status: 400, message: "messages.0: bad things" },
+        { error: { status: 529, message: "Overloaded" } },
+        { error: { status: 500 } },
+        { error: { status: 400, message: "messages.0: bad things" } },
       ],
     });
     expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ kind: "overloaded", recoverable: true });
@@ -202,25 +212,25 @@ describe("errors and keys", () => {
   });
 
   test("no key configured: a recoverable error before any request", async () => {
-    const { emulator, backend } = await setup({ script: [hello] }, { api_key: undefined });
+    const { emulator, backend } = setup({ script: [hello] }, { api_key: undefined });
     expect(await failure(collect(backend.stream(simple(), attempt())))).toMatchObject({ recoverable: true, code: "no_api_key" });
     expect(emulator.requests).toHaveLength(0);
   });
 
   test("keys come from ANTHROPIC_API_KEY, ANTHROPIC_API_KEY_2 … by default", async () => {
-    emulator = await startAnthropicEmulator({ script: [hello], apiKeys: ["env-2"] });
+    emulator = startEmulator({ script: [hello], rejectKeys: ["env-1"] });
     const backend: BackendInstance = anthropicKind.create(
       { id: "anth", kind: "anthropic", enabled: true, base_url: emulator.url },
       { env: { ANTHROPIC_API_KEY: "env-1", ANTHROPIC_API_KEY_2: "env-2" }, log: silentLog },
     );
     await collect(backend.stream(simple(), attempt()));
-    expect(emulator.requests.map(requestKey)).toEqual(["env-1", "env-2"]);
+    expect(emulator.requests.map((request) => request.key)).toEqual(["env-1", "env-2"]);
   });
 });
 
 describe("count_tokens", () => {
   test("POSTs /v1/messages/count_tokens without generation fields and returns input_tokens", async () => {
-    const { emulator, backend } = await setup({ script: [{ reply: "message", usage: { input_tokens: 1234 } }] });
+    const { emulator, backend } = setup({ script: [{ reply: { usage: { input: 1234, output: 0 } } }] });
     expect(await backend.countTokens!(call([user("count me")], { options: { maxOutputTokens: 10, temperature: 0.5 } }), attempt())).toBe(1234);
     const request = emulator.requests[0]!;
     expect(request.path).toBe("/v1/messages/count_tokens");
@@ -228,7 +238,7 @@ describe("count_tokens", () => {
   });
 
   test("count_tokens:false leaves counting to lipstd's estimate", async () => {
-    const { backend } = await setup({ script: [hello] }, { count_tokens: false });
+    const { backend } = setup({ script: [hello] }, { count_tokens: false });
     expect(backend.countTokens).toBeUndefined();
   });
 });
@@ -239,20 +249,20 @@ describe("compatible and Azure kinds", () => {
   });
 
   test("custom-anthropic-compatible at a /v1 base URL sends no auth header when it has no key", async () => {
-    emulator = await startAnthropicEmulator({ script: [hello], requireKey: false });
-    const backend = customAnthropicCompatibleKind.create({ id: "c", kind: "custom-anthropic-compatible", enabled: true, base_url: `${emulator.url}/v1/` }, { env: {}, log: silentLog });
+    emulator = startEmulator({ script: [hello], requireKey: false });
+    const backend = customAnthropicCompatibleKind.create({ id: "c", kind: "custom-anthropic-compatible", enabled: true, base_url: `${emulator.origin}/v1/` }, { env: {}, log: silentLog });
     await collect(backend.stream(simple(), attempt()));
     expect(emulator.requests[0]!.path).toBe("/v1/messages");
-    expect(requestKey(emulator.requests[0]!)).toBeUndefined();
+    expect(emulator.requests[0]!.key).toBeUndefined();
   });
 
   test("azure-anthropic: Foundry URL shape, api-key header, ANTHROPIC_FOUNDRY_API_KEY", async () => {
     expect(foundryBaseUrl("my-res")).toBe("https://my-res.services.ai.azure.com/anthropic");
     expect(messagesUrl(foundryBaseUrl("my-res"))).toBe("https://my-res.services.ai.azure.com/anthropic/v1/messages");
     expect(() => azureAnthropicKind.create({ id: "z", kind: "azure-anthropic", enabled: true }, { env: {}, log: silentLog })).toThrow("resource or base_url");
-    emulator = await startAnthropicEmulator({ script: [hello], basePath: "/anthropic", apiKeys: ["foundry-key"] });
+    emulator = startEmulator({ script: [hello], basePath: "/anthropic" });
     const backend = azureAnthropicKind.create(
-      { id: "z", kind: "azure-anthropic", enabled: true, base_url: `${emulator.url}/anthropic`, auth: "api-key", default_model: "my-claude-deployment" },
+      { id: "z", kind: "azure-anthropic", enabled: true, base_url: emulator.url, auth: "api-key", default_model: "my-claude-deployment" },
       { env: { ANTHROPIC_FOUNDRY_API_KEY: "foundry-key" }, log: silentLog },
     );
     await collect(backend.stream(simple(), { ...attempt(), model: backend.defaultModel }));

@@ -1,7 +1,6 @@
 import type { BackendConfig } from "../../../src/core/backend-kind.ts";
 import type { CanonicalCall, Message } from "../../../src/core/model/call.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
-import type { ServerConfig } from "../../../src/server/server-config.ts";
 import { messagesSettings } from "../../../src/backends/anthropic/options.ts";
 import type { RequestSettings } from "../../../src/backends/anthropic/request.ts";
 
@@ -22,18 +21,3 @@ export async function collect(events: AsyncIterable<CanonicalEvent>): Promise<Ca
 }
 
 export const silentLog = () => {};
-
-/** A lipstd config for tests: loopback, port 0, these backends. */
-export function serverConfig(backends: BackendConfig[], routing: ServerConfig["routing"] = { max_attempts: 3 }): ServerConfig {
-  return {
-    server: {
-      address: "127.0.0.1:0",
-      max_body_bytes: 8388608,
-      stream_keepalive_interval: 15000,
-      limits: { max_messages: 4096, max_parts_per_message: 2048, max_tools: 2048, max_text_bytes: 8388608, max_json_depth: 64 },
-    },
-    backends,
-    routing,
-    model_aliases: [],
-  };
-}

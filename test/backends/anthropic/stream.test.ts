@@ -7,7 +7,7 @@ import { LipError } from "../../../src/core/model/errors.ts";
 import { checkEvents } from "../../../src/core/model/event-checker.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
 import { createSseParser } from "../../../src/sse/index.ts";
-import { messageEvents } from "../../emulators/anthropic.ts";
+import { renderTurn } from "../../emulators/anthropic.ts";
 
 function run(payloads: StreamPayload[], warnings: Array<{ code: string; message: string }> = []): CanonicalEvent[] {
   const mapper = createAnthropicStreamMapper("anth", "fallback-model", warnings);
@@ -157,19 +157,29 @@ describe("anthropic stream mapping", () => {
   });
 
   test("a whole JSON message maps to the same events as its stream", () => {
-    const step = {
-      reply: "message" as const,
-      content: [
-        { type: "thinking" as const, thinking: "hmm", signature: "s" },
-        { type: "text" as const, text: "hello world" },
-        { type: "tool_use" as const, id: "toolu_1", name: "f", input: { x: [1, 2] } },
-      ],
-      usage: { input_tokens: 3, output_tokens: 4 },
-      chunkSize: 1000,
-    };
-    const streamed = run(messageEvents(step, "m").map(([, data]) => data as StreamPayload));
-    const whole = run(messagePayloads({ id: "msg_emulated", model: "m", content: step.content, stop_reason: "tool_use", usage: { input_tokens: 3, output_tokens: 4, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } }));
-    const strip = (events: CanonicalEvent[]) => events.map((event) => (event.type === "response_started" ? { ...event, created: 0 } : event));
+    const { frames, message } = renderTurn(
+      { reasoning: { text: ["hm", "m"], signature: "s" }, text: ["hello ", "world"], toolCalls: [{ id: "toolu_1", name: "f", arguments: ['{"x":', "[1,2]}"] }], usage: { input: 3, output: 4 } },
+      "m",
+    );
+    const payloads: StreamPayload[] = [];
+    const parser = createSseParser((event) => payloads.push(JSON.parse(event.data) as StreamPayload));
+    for (const frame of frames) parser.feed(new TextEncoder().encode(frame));
+    const streamed = run(payloads);
+    const whole = run(messagePayloads(message as Parameters<typeof messagePayloads>[0]));
+    const strip = (events: CanonicalEvent[]) =>
+      events
+        .map((event) => (event.type === "response_started" ? { ...event, created: 0 } : event))
+        // A stream carries text in deltas, JSON in one piece: compare the joined content.
+        .reduce<CanonicalEvent[]>((merged, event) => {
+          const last = merged.at(-1);
+          if (last?.type === event.type && "index" in last && "index" in event && last.index === event.index) {
+            if (last.type === "text_delta" && event.type === "text_delta") return [...merged.slice(0, -1), { ...last, text: last.text + event.text }];
+            if (last.type === "reasoning_delta" && event.type === "reasoning_delta") return [...merged.slice(0, -1), { ...last, text: last.text + event.text }];
+            if (last.type === "tool_call_args_delta" && event.type === "tool_call_args_delta") return [...merged.slice(0, -1), { ...last, delta: last.delta + event.delta }];
+          }
+          return [...merged, event];
+        }, []);
     expect(strip(whole)).toEqual(strip(streamed));
+    expect(streamed.find((event) => event.type === "usage")).toEqual({ type: "usage", usage: { inputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 4 } });
   });
 });
