@@ -59,9 +59,10 @@ function isThinkingBlock(block: Block | undefined): boolean {
 }
 
 /**
- * With thinking on, the assistant turn a tool loop continues must start with its (signed)
+ * With thinking enabled, the assistant turn a tool loop continues must start with its (signed)
  * thinking block — the API answers 400 otherwise. When that turn came from another provider its
- * reasoning was dropped, so the only valid request is one without thinking.
+ * reasoning was dropped, so the only valid request is one without thinking. (Adaptive thinking
+ * lets the model skip thinking, so a turn without it is valid there.)
  */
 function continuedTurnLacksThinking(messages: WireMessage[]): boolean {
   const last = messages.at(-1);
@@ -82,7 +83,7 @@ function stripPrefillThinking(messages: WireMessage[]): void {
 function common(call: CanonicalCall, model: string, settings: RequestSettings, warnings: Warning[]) {
   const { system, messages } = convertMessages(call.messages, warnings);
   const plan = planThinking(call.options, model, settings.models, settings.defaultMaxTokens, warnings);
-  if (plan.on && continuedTurnLacksThinking(messages)) {
+  if (plan.thinking?.type === "enabled" && continuedTurnLacksThinking(messages)) {
     warnings.push({
       code: "thinking_disabled",
       message: "the assistant turn being continued has no Anthropic thinking block (it came from another provider), so thinking is off for this request",

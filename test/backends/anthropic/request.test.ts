@@ -274,6 +274,12 @@ describe("thinking", () => {
     expect(built.warnings.map((warning) => warning.code)).toEqual(["thinking_disabled"]);
   });
 
+  test("adaptive thinking lets the model skip thinking, so such a tool loop keeps it", () => {
+    const built = messagesRequest(call(toolTurn.slice(0, 4), { options: { reasoning: { adaptive: true } } }), "claude-opus-4-6", settings());
+    expect(built.body.thinking).toEqual({ type: "adaptive" });
+    expect(built.warnings).toEqual([]);
+  });
+
   test("a tool loop whose assistant turn starts with signed thinking keeps thinking on", () => {
     const turn: Message[] = [
       user("q"),
