@@ -19,7 +19,9 @@ beforeAll(async () => {
     script: (request) =>
       request.key === "overloaded"
         ? { error: { status: 529, message: "Overloaded" } }
-        : { reply: { text: ["partial ", "answer ", "that ", "breaks"] }, streamError: { message: "Overloaded", variant: "overloaded_error" } },
+        : request.key === "early"
+          ? { reply: {}, streamError: { message: "Overloaded", variant: "overloaded_error" } }
+          : { reply: { text: ["partial ", "answer ", "that ", "breaks"] }, streamError: { message: "Overloaded", variant: "overloaded_error" } },
   });
   steady = startEmulator({
     script: (request) =>
@@ -42,6 +44,7 @@ beforeAll(async () => {
       [
         { id: "a", kind: "anthropic", base_url: flaky.url, api_key: "overloaded" },
         { id: "broken", kind: "anthropic", base_url: flaky.url, api_key: "breaks" },
+        { id: "early", kind: "anthropic", base_url: flaky.url, api_key: "early" },
         { id: "b", kind: "anthropic", base_url: steady.url, api_key: "fine" },
       ],
       { routing: { max_attempts: 3, default_route: "a:claude-sonnet-4-5|b:claude-sonnet-4-5" } },
@@ -73,6 +76,15 @@ describe("anthropic backends in lipstd", () => {
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("steady answer");
+  });
+
+  test("an overloaded_error event before any content also fails over", async () => {
+    const completion = await client.chat.completions.create(
+      { model: "anything", messages: [{ role: "user", content: "hi" }] },
+      { headers: { "X-LIP-Route": "early:claude-sonnet-4-5|b:claude-sonnet-4-5" } },
+    );
+    expect(completion.choices[0]!.message.content).toBe("steady answer");
+    expect(flaky.requests.at(-1)!.key).toBe("early");
   });
 
   test("an upstream error after output reaches the client: the SDK stream throws after the text", async () => {
