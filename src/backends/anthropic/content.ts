@@ -11,6 +11,13 @@ export function anthropicFields(part: { extensions?: Part["extensions"] }): Reco
   return part.extensions?.anthropic ?? {};
 }
 
+/** The verbatim Anthropic block a text part carries, if any. */
+export function carriedBlock(part: TextPart): Block | undefined {
+  const block = anthropicFields(part).block;
+  if (block === null || typeof block !== "object" || Array.isArray(block) || typeof (block as Block).type !== "string") return undefined;
+  return block as Block;
+}
+
 function imageMediaType(mediaType: string, path: string): string {
   const normalised = mediaType.toLowerCase() === "image/jpg" ? "image/jpeg" : mediaType.toLowerCase();
   if (!imageTypes.has(normalised)) {
@@ -38,10 +45,16 @@ export function imageBlock(part: ImagePart, path: string): Block {
   }
 }
 
-/** PDFs and plain text become `document` blocks; an image sent as a file becomes an image block. */
+/**
+ * PDFs and plain text become `document` blocks; an image sent as a file becomes an image block.
+ * An Anthropic client's own `source` (e.g. a `content` source the canonical model flattened to
+ * text) is in the part's extensions and wins over the rebuilt one.
+ */
 export function documentBlock(part: FilePart, path: string): Block {
   const source = part.source;
-  const extra = { ...(part.filename && { title: part.filename }), ...anthropicFields(part) };
+  const fields = anthropicFields(part);
+  if (fields.source !== undefined) return { type: "document", ...(part.filename && { title: part.filename }), ...fields };
+  const extra = { ...(part.filename && { title: part.filename }), ...fields };
   const mediaType = (source.mediaType ?? "").toLowerCase();
   if (mediaType.startsWith("image/") && source.kind !== "text") {
     return imageBlock({ type: "image", source, ...(part.extensions && { extensions: part.extensions }) }, path);
@@ -66,11 +79,18 @@ export function documentBlock(part: FilePart, path: string): Block {
   }
 }
 
-/** Text, image or file content; undefined for empty text, which Anthropic rejects. */
+/**
+ * Text, image or file content; undefined for empty text, which Anthropic rejects. A text part
+ * carrying an Anthropic-only block (server tool use and results, search results, MCP…) in
+ * `extensions.anthropic.block` is that block, verbatim.
+ */
 export function contentBlock(part: TextPart | ImagePart | FilePart, path: string): Block | undefined {
   switch (part.type) {
-    case "text":
+    case "text": {
+      const carried = carriedBlock(part);
+      if (carried) return carried;
       return part.text === "" ? undefined : { ...anthropicFields(part), type: "text", text: part.text };
+    }
     case "image":
       return imageBlock(part, path);
     case "file":

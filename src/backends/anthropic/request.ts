@@ -19,9 +19,28 @@ export interface BuiltRequest {
   warnings: Warning[];
 }
 
-/** Same-dialect fields from an Anthropic client that the canonical model does not carry. */
-function passthrough(call: CanonicalCall): Record<string, unknown> {
-  return call.sourceDialect === anthropicDialect ? (call.extensions[anthropicDialect] ?? {}) : {};
+/**
+ * Same-dialect fields from an Anthropic client that the canonical model does not carry. Hosted
+ * (server) tools ride apart in `server_tools`, each with its position in the client's `tools`.
+ */
+function passthrough(call: CanonicalCall): { fields: Record<string, unknown>; serverTools: ServerTool[] } {
+  if (call.sourceDialect !== anthropicDialect) return { fields: {}, serverTools: [] };
+  const { server_tools: serverTools, ...fields } = call.extensions[anthropicDialect] ?? {};
+  return { fields, serverTools: Array.isArray(serverTools) ? (serverTools as ServerTool[]) : [] };
+}
+
+interface ServerTool {
+  position: number;
+  tool: Record<string, unknown>;
+}
+
+/** Function tools with the client's hosted tools put back where they were (prompt caching hashes the order). */
+function toolList(call: CanonicalCall, serverTools: ServerTool[]): Array<Record<string, unknown>> {
+  const tools = call.tools.map(toolDefinition);
+  for (const { position, tool } of [...serverTools].sort((a, b) => a.position - b.position)) {
+    tools.splice(Math.min(Math.max(0, position), tools.length), 0, tool);
+  }
+  return tools;
 }
 
 /** No `type: "custom"`: it is optional upstream and compatible servers reject what they do not know. */
@@ -82,7 +101,7 @@ function stripPrefillThinking(messages: WireMessage[]): void {
 /** The parts of a request that count_tokens and messages share. */
 function common(call: CanonicalCall, model: string, settings: RequestSettings, warnings: Warning[]) {
   const { system, messages } = convertMessages(call.messages, warnings);
-  const plan = planThinking(call.options, model, settings.models, settings.defaultMaxTokens, warnings);
+  const plan = planThinking(call.options, model, settings, call.sourceDialect === anthropicDialect, warnings);
   if (plan.thinking?.type === "enabled" && continuedTurnLacksThinking(messages)) {
     warnings.push({
       code: "thinking_disabled",
@@ -92,9 +111,8 @@ function common(call: CanonicalCall, model: string, settings: RequestSettings, w
     plan.thinking = { type: "disabled" };
   }
   if (!plan.on) stripPrefillThinking(messages);
-  const extra = passthrough(call);
-  const hostedTools = Array.isArray(extra.tools) ? extra.tools : [];
-  const tools = [...call.tools.map(toolDefinition), ...hostedTools];
+  const { fields: extra, serverTools } = passthrough(call);
+  const tools = toolList(call, serverTools);
   let choice = tools.length > 0 ? toolChoiceField(call.toolChoice, call.tools.length > 0 ? call.options.parallelToolCalls : undefined) : undefined;
   if (plan.on && (choice?.type === "any" || choice?.type === "tool")) {
     warnings.push({ code: "tool_choice_downgraded", message: `Anthropic does not allow forcing a tool (tool_choice '${choice.type}') with thinking on; tool_choice 'auto' was sent` });
@@ -119,7 +137,6 @@ export function messagesRequest(call: CanonicalCall, model: string, settings: Re
   const body: Record<string, unknown> = { ...extra, model, max_tokens: plan.maxTokens, messages, stream: true };
   if (system !== undefined) body.system = system;
   if (tools.length > 0) body.tools = tools;
-  else delete body.tools;
   if (choice) body.tool_choice = choice;
   if (plan.thinking) body.thinking = plan.thinking;
   if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig;

@@ -40,16 +40,26 @@ function wireEffort(effort: ReasoningEffort): string {
  * the thinking budget needs room, max_tokens = budget + defaultMaxTokens. A budget the API would
  * reject (< 1024, or ≥ the client's max_tokens) is adjusted with a warning, never silently.
  */
-export function planThinking(options: CallOptions, model: string, models: ThinkingModels, defaultMaxTokens: number, warnings: Warning[]): ThinkingPlan {
+export function planThinking(
+  options: CallOptions,
+  model: string,
+  settings: { models: ThinkingModels; defaultMaxTokens: number },
+  sameDialect: boolean,
+  warnings: Warning[],
+): ThinkingPlan {
+  const { models, defaultMaxTokens } = settings;
   const reasoning = options.reasoning;
   let maxTokens = options.maxOutputTokens ?? defaultMaxTokens;
   if (!reasoning) return { maxTokens, on: false };
   if (reasoning.enabled === false || reasoning.effort === "none") return { thinking: { type: "disabled" }, maxTokens, on: false };
-  const effort = reasoning.effort && models.effort.test(model) ? wireEffort(reasoning.effort) : undefined;
+  // An Anthropic client chose effort for this model itself; others get it where the model takes it.
+  const effort = reasoning.effort && (sameDialect || models.effort.test(model)) ? wireEffort(reasoning.effort) : undefined;
   const display = reasoning.includeThoughts === undefined ? {} : { display: reasoning.includeThoughts ? "summarized" : "omitted" };
   const withEffort = effort === undefined ? {} : { effort };
-  const wanted = reasoning.adaptive === true || reasoning.enabled === true || reasoning.budgetTokens !== undefined || reasoning.effort !== undefined;
-  if (!wanted) return { maxTokens, on: false };
+  // For Anthropic, effort alone does not switch thinking on; other dialects' effort means "reason".
+  const effortWantsThinking = reasoning.effort !== undefined && !sameDialect;
+  const wanted = reasoning.adaptive === true || reasoning.enabled === true || reasoning.budgetTokens !== undefined || effortWantsThinking;
+  if (!wanted) return { ...withEffort, maxTokens, on: false };
   if (reasoning.adaptive === true || (reasoning.budgetTokens === undefined && models.adaptive.test(model))) {
     return { thinking: { type: "adaptive", ...display }, ...withEffort, maxTokens, on: true };
   }

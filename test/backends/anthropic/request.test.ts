@@ -298,20 +298,56 @@ describe("same-dialect passthrough", () => {
       context_management: { edits: [{ type: "clear_tool_uses_20250919" }] },
       service_tier: "auto",
       container: "cntr_1",
-      tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }],
+      metadata: { user_id: "from-client", extra: "kept" },
+      server_tools: [
+        { position: 0, tool: { type: "web_search_20250305", name: "web_search", max_uses: 3 } },
+        { position: 2, tool: { type: "bash_20250124", name: "bash" } },
+      ],
     },
   };
+  const anthropicCall = (overrides: Parameters<typeof call>[1] = {}) =>
+    call([user("q")], { sourceDialect: "anthropic", extensions, tools: [{ name: "f", parameters: { type: "object" } }, { name: "g", parameters: { type: "object" } }], ...overrides });
 
-  test("an Anthropic client's extra fields and hosted tools reach an Anthropic backend", () => {
-    const { body } = build([user("q")], { sourceDialect: "anthropic", extensions, tools: [{ name: "f", parameters: { type: "object" } }] });
-    expect(body).toMatchObject({ context_management: extensions.anthropic.context_management, service_tier: "auto", container: "cntr_1" });
-    expect(body.tools).toEqual([{ name: "f", input_schema: { type: "object" } }, { type: "web_search_20250305", name: "web_search", max_uses: 3 }]);
+  test("an Anthropic client's extra fields reach an Anthropic backend; server tools go back to their positions", () => {
+    const { body } = messagesRequest(anthropicCall({ options: { user: "from-client" } }), "claude-sonnet-4-5", settings());
+    expect(body).toMatchObject({ context_management: extensions.anthropic.context_management, service_tier: "auto", container: "cntr_1", metadata: { user_id: "from-client", extra: "kept" } });
+    expect(body.server_tools).toBeUndefined();
+    expect((body.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(["web_search", "f", "bash", "g"]);
   });
 
   test("another dialect's call never forwards Anthropic request fields", () => {
     const { body } = build([user("q")], { sourceDialect: "openai-chat", extensions });
     expect(body.context_management).toBeUndefined();
     expect(body.tools).toBeUndefined();
+  });
+
+  test("effort alone from an Anthropic client is sent as effort without switching thinking on", () => {
+    const { body } = messagesRequest(anthropicCall({ options: { reasoning: { effort: "medium" } } }), "claude-sonnet-4-5", settings());
+    expect(body.output_config).toEqual({ effort: "medium" });
+    expect(body.thinking).toBeUndefined();
+  });
+
+  test("carried Anthropic-only blocks (server tool use and results, search results) are re-emitted verbatim", () => {
+    const serverUse = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "x" } };
+    const serverResult = { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] };
+    const searchResult = { type: "search_result", source: "s", title: "t", content: [{ type: "text", text: "found" }] };
+    const carried = (block: Record<string, unknown>, text = "") => ({ type: "text" as const, text, extensions: { anthropic: { block } } });
+    const { body } = build([
+      user("q"),
+      { role: "assistant", parts: [carried(serverUse), carried(serverResult), { type: "text", text: "done" }, { type: "tool_call", id: "t1", name: "f", arguments: "{}" }] },
+      { role: "tool", parts: [{ type: "tool_result", callId: "t1", content: [carried(searchResult, "s\nt\nfound")] }] },
+    ]);
+    const messages = body.messages as Array<{ content: unknown[] }>;
+    expect(messages[1]!.content.slice(0, 3)).toEqual([serverUse, serverResult, { type: "text", text: "done" }]);
+    expect(messages[2]!.content).toEqual([{ type: "tool_result", tool_use_id: "t1", content: [searchResult] }]);
+  });
+
+  test("a document's original Anthropic source wins over the flattened one", () => {
+    const source = { type: "content", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] };
+    const { body } = build([
+      { role: "user", parts: [{ type: "file", filename: "notes", source: { kind: "text", text: "a\nb", mediaType: "text/plain" }, extensions: { anthropic: { source, citations: { enabled: true } } } }] },
+    ]);
+    expect((body.messages as Array<{ content: unknown[] }>)[0]!.content).toEqual([{ type: "document", title: "notes", source, citations: { enabled: true } }]);
   });
 });
 
