@@ -5,7 +5,9 @@ import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
+import { type ModelFamily, servesFamily } from "../shared/model-families.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
+import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { malformedStream } from "./errors.ts";
 import { messagePayloads } from "./message-json.ts";
 import { messagesSettings, type MessagesSettings } from "./options.ts";
@@ -19,6 +21,8 @@ export interface MessagesFlavour {
   defaultModel?: string;
   /** Servers that run without a key (local compatible servers). */
   keyOptional?: boolean;
+  /** Bare model names of this family auto-route to the backend when nothing else matches. */
+  family?: ModelFamily;
 }
 
 interface Instance {
@@ -27,6 +31,7 @@ interface Instance {
   countUrl: string;
   pool: KeyPool | undefined;
   settings: MessagesSettings;
+  http: UpstreamHttp;
 }
 
 /** `https://api.anthropic.com` and `https://host/v1` both work: the SDK convention and the OpenAI one. */
@@ -72,22 +77,27 @@ function parsePayload(backendId: string, data: string, eventName: string | undef
 
 async function* messagesStream(instance: Instance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
   const built = messagesRequest(call, attempt.model, instance.settings.request);
+  const signal = instance.http.attemptSignal(attempt.signal);
   const response = await keyedFetch(instance.id, instance.pool, {
     url: instance.messagesUrl,
     body: JSON.stringify(built.body),
-    signal: attempt.signal,
+    signal,
+    http: instance.http,
     headers: (key) => headers(instance, key, call, attempt, true),
   });
   if (!response.body) throw new LipError("upstream", `upstream ${instance.id} sent no body`);
   const mapper = createAnthropicStreamMapper(instance.id, attempt.model, built.warnings);
   if (response.headers.get("content-type")?.includes("application/json")) {
     // A compatible server that ignored `stream: true` answered with one whole message.
-    const message = parsePayload(instance.id, await response.text(), undefined);
+    const text = await response.text().catch(() => {
+      throw instance.http.bodyFailure(instance.id, signal) ?? new LipError("upstream", `upstream ${instance.id} body broke`, { code: "stream_broken" });
+    });
+    const message = parsePayload(instance.id, text, undefined);
     for (const payload of messagePayloads(message as Parameters<typeof messagePayloads>[0])) yield* mapper.map(payload);
     mapper.end();
     return;
   }
-  for await (const event of sseEvents(response.body, instance.id)) {
+  for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
     if (event.data === "") continue;
     yield* mapper.map(parsePayload(instance.id, event.data, event.event));
     if (mapper.finished) break;
@@ -100,7 +110,8 @@ async function countTokens(instance: Instance, call: CanonicalCall, attempt: Att
   const response = await keyedFetch(instance.id, instance.pool, {
     url: instance.countUrl,
     body: JSON.stringify(body),
-    signal: attempt.signal,
+    signal: instance.http.attemptSignal(attempt.signal),
+    http: instance.http,
     headers: (key) => headers(instance, key, call, attempt, false),
   });
   const answer = (await response.json().catch(() => undefined)) as { input_tokens?: unknown } | undefined;
@@ -118,6 +129,7 @@ export function createMessagesBackend(flavour: MessagesFlavour, config: BackendC
     countUrl: `${url}/count_tokens`,
     pool: keys.length > 0 || !flavour.keyOptional ? new KeyPool(keys, config.id) : undefined,
     settings: messagesSettings(config),
+    http: upstreamHttpFor(environment),
   };
   const defaultModel = config.default_model ?? flavour.defaultModel ?? "";
   const models = config.models ?? (defaultModel ? [defaultModel] : []);
@@ -125,6 +137,8 @@ export function createMessagesBackend(flavour: MessagesFlavour, config: BackendC
     id: config.id,
     kind: flavour.kind,
     defaultModel,
+    ...(typeof config.backend_prefix === "string" && { prefix: config.backend_prefix }),
+    ...(flavour.family && { servesModel: servesFamily(flavour.family) }),
     models: () => models.map((id) => ({ id, backendId: config.id })),
     stream: (call, attempt) => messagesStream(instance, call, attempt),
     ...(instance.settings.countTokens && { countTokens: (call: CanonicalCall, attempt: AttemptContext) => countTokens(instance, call, attempt) }),

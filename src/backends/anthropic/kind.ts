@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { BackendKind } from "../../core/backend-kind.ts";
+import { backendPrefixOption, requireBaseUrl } from "../shared/common-options.ts";
 import { createMessagesBackend } from "./backend.ts";
 import { messagesOptions } from "./options.ts";
 
@@ -11,7 +12,7 @@ export const anthropicKind: BackendKind = {
   defaultModel: "claude-sonnet-4-6",
   options: messagesOptions(["x-api-key", "bearer"]),
   create: (config, environment) =>
-    createMessagesBackend({ kind: "anthropic", defaultKeyEnv: "ANTHROPIC_API_KEY", defaultModel: "claude-sonnet-4-6" }, config, config.base_url ?? "https://api.anthropic.com", environment),
+    createMessagesBackend({ kind: "anthropic", defaultKeyEnv: "ANTHROPIC_API_KEY", defaultModel: "claude-sonnet-4-6", family: "anthropic" }, config, config.base_url ?? "https://api.anthropic.com", environment),
 };
 
 /** Any server speaking the Messages API at its own URL; a key is optional (local servers). */
@@ -19,13 +20,11 @@ export const customAnthropicCompatibleKind: BackendKind = {
   kind: "custom-anthropic-compatible",
   description: "Any Anthropic Messages-compatible server: `base_url` required; keys from `api_key(s)` or `api_key_env_var_root`.",
   options: messagesOptions(["x-api-key", "bearer"], {
-    backend_prefix: Type.Optional(
-      Type.String({ pattern: "^[A-Za-z0-9_.-]+$", description: "Name of this backend in the Go proxy's configs, kept for compatibility; route selectors use `id`." }),
-    ),
+    backend_prefix: Type.Optional(backendPrefixOption),
   }),
   create(config, environment) {
-    if (!config.base_url) throw new Error(`backends.${config.id}.base_url: required for kind custom-anthropic-compatible`);
-    return createMessagesBackend({ kind: "custom-anthropic-compatible", keyOptional: true }, config, config.base_url, environment);
+    const baseUrl = requireBaseUrl(config, "custom-anthropic-compatible");
+    return createMessagesBackend({ kind: "custom-anthropic-compatible", keyOptional: true }, config, baseUrl, environment);
   },
 };
 
@@ -51,6 +50,6 @@ export const azureAnthropicKind: BackendKind = {
     if (resource && config.base_url) throw new Error(`backends.${config.id}: give either resource or base_url, not both`);
     const baseUrl = config.base_url ?? (resource ? foundryBaseUrl(resource) : undefined);
     if (!baseUrl) throw new Error(`backends.${config.id}: azure-anthropic needs resource or base_url`);
-    return createMessagesBackend({ kind: "azure-anthropic", defaultKeyEnv: "ANTHROPIC_FOUNDRY_API_KEY" }, config, baseUrl, environment);
+    return createMessagesBackend({ kind: "azure-anthropic", defaultKeyEnv: "ANTHROPIC_FOUNDRY_API_KEY", family: "anthropic" }, config, baseUrl, environment);
   },
 };
