@@ -3,6 +3,7 @@
  * binary knows. Static imports only, so `bun build --compile` bundles all of them.
  * Adding a codec = one import and one line here.
  */
+import { anthropicKind, azureAnthropicKind, customAnthropicCompatibleKind } from "./backends/anthropic/kind.ts";
 import { bedrockKind } from "./backends/bedrock/kind.ts";
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
 import { azureOpenaiKind } from "./backends/openai-chat/azure.ts";
@@ -21,6 +22,6 @@ import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend, geminiFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds, anthropicKind, customAnthropicCompatibleKind, azureAnthropicKind];
 
 export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];
