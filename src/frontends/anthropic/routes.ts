@@ -1,7 +1,6 @@
 import type { FrontendRoute, FrontendServices, InboundRequest, ModelInfo } from "../../core/codec.ts";
 import { invalidRequest, LipError } from "../../core/model/errors.ts";
-import { checkCallLimits, checkJsonDepth } from "../../core/model/limits.ts";
-import { parseJsonBody, readBody } from "../../server/body.ts";
+import { checkCallLimits } from "../../core/model/limits.ts";
 import { decodeMessagesRequest } from "./request.ts";
 
 /** `GET /v1/models` is shared with the OpenAI dialect; Anthropic clients always send this header. */
@@ -52,8 +51,7 @@ function retrieveModel(inbound: InboundRequest, services: FrontendServices): Res
 }
 
 async function countTokens(request: Request, inbound: InboundRequest, services: FrontendServices): Promise<Response> {
-  const body = parseJsonBody(await readBody(request, inbound.limits.maxBodyBytes));
-  checkJsonDepth(body, inbound.limits.maxJsonDepth);
+  const body = await services.readJsonBody(request);
   const call = decodeMessagesRequest(body, { requireMaxTokens: false, log: inbound.log });
   checkCallLimits(call, inbound.limits);
   return Response.json({ input_tokens: await services.countTokens(call, request.headers) });

@@ -1,5 +1,5 @@
 import type { EncodedError, FrontendRoute, InboundRequest } from "../../core/codec.ts";
-import { checkCallLimits, checkJsonDepth } from "../../core/model/limits.ts";
+import { checkCallLimits } from "../../core/model/limits.ts";
 import { LipError } from "../../core/model/errors.ts";
 import { encodeOpenAIError } from "../shared/openai-errors.ts";
 import { decodeResponsesRequest } from "./decode.ts";
@@ -7,25 +7,6 @@ import { decodeResponsesRequest } from "./decode.ts";
 function errorResponse(error: LipError, extraHeaders: Record<string, string> = {}): Response {
   const encoded: EncodedError = encodeOpenAIError(error.error);
   return Response.json(encoded.body, { status: encoded.status, headers: { ...encoded.headers, ...extraHeaders } });
-}
-
-/** The body as JSON, within the server's size and depth limits. */
-async function readJson(request: Request, inbound: InboundRequest): Promise<unknown> {
-  const limit = inbound.limits.maxBodyBytes;
-  const tooLarge = () => new LipError("request_too_large", `request body too large (limit ${limit} bytes)`, { code: "request_too_large" });
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > limit) throw tooLarge();
-  if (text.trim() === "") throw new LipError("invalid_request", "request body is empty; expected a JSON object", { code: "invalid_json" });
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (thrown) {
-    throw new LipError("invalid_request", `malformed JSON in request body: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { code: "invalid_json" });
-  }
-  checkJsonDepth(body, inbound.limits.maxJsonDepth);
-  return body;
 }
 
 /**
@@ -69,7 +50,7 @@ export const responsesRoutes: readonly FrontendRoute[] = [
     method: "POST",
     pattern: "/v1/responses/input_tokens",
     async handle(request, inbound, services) {
-      const call = decodeResponsesRequest(await readJson(request, inbound), inbound);
+      const call = decodeResponsesRequest(await services.readJsonBody(request), inbound);
       checkCallLimits(call, inbound.limits);
       const inputTokens = await services.countTokens(call, request.headers);
       return Response.json({ object: "response.input_tokens", input_tokens: inputTokens });
