@@ -5,6 +5,8 @@
  */
 import { anthropicKind, azureAnthropicKind, customAnthropicCompatibleKind } from "./backends/anthropic/kind.ts";
 import { bedrockKind } from "./backends/bedrock/kind.ts";
+import { geminiKind } from "./backends/gemini/kind.ts";
+import { vertexGeminiKind } from "./backends/gemini/vertex-kind.ts";
 import { localStubKind } from "./backends/local-stub/local-stub.ts";
 import { azureOpenaiKind } from "./backends/openai-chat/azure.ts";
 import { openaiLegacyKind } from "./backends/openai-chat/kind.ts";
@@ -22,6 +24,6 @@ import { openaiResponsesFrontend } from "./frontends/openai-responses/index.ts";
 
 export const frontends: readonly FrontendCodec[] = [openaiChatFrontend, openaiResponsesFrontend, anthropicFrontend, geminiFrontend];
 
-export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds, anthropicKind, customAnthropicCompatibleKind, azureAnthropicKind];
+export const backendKinds: readonly BackendKind[] = [localStubKind, openaiLegacyKind, bedrockKind, openaiResponsesKind, customOpenaiResponsesCompatibleKind, azureOpenaiKind, ...chatPresetKinds, anthropicKind, customAnthropicCompatibleKind, azureAnthropicKind, geminiKind, vertexGeminiKind];
 
 export const features: readonly FeatureDefinition[] = [redactSecretsFeature, stripReasoningFeature];

@@ -14,6 +14,8 @@ export interface KeyedRequest {
   retryDelayFromBody?: (bodyText: string) => number | undefined;
   /** Proxy, pooled connections and timeouts (`upstreamHttpFor(environment)`); absent: defaults. */
   http?: UpstreamHttp;
+  /** Provider-specific "this key is invalid" besides 401 (Gemini answers 400 API_KEY_INVALID). */
+  keyRejected?: (status: number, bodyText: string) => boolean;
 }
 
 let defaultHttp: UpstreamHttp | undefined;
@@ -35,9 +37,9 @@ export async function keyedFetch(backendId: string, pool: KeyPool | undefined, r
     const retryMs = retryAfterMs(response.headers) ?? request.retryDelayFromBody?.(text);
     // Upstreams echo credentials in error bodies: strip the one we sent, whatever its shape.
     lastError = upstreamHttpError(backendId, response.status, key ? text.replaceAll(key, "[REDACTED]") : text, response.headers, retryMs);
-    if (pool && key !== undefined && response.status === 401) {
+    if (pool && key !== undefined && (response.status === 401 || request.keyRejected?.(response.status, text))) {
       pool.markDead(key);
-      lastError = new LipError("authentication", lastError.error.message, { status: 401, recoverable: true, code: "upstream_401" });
+      lastError = new LipError("authentication", lastError.error.message, { status: 401, recoverable: true, code: `upstream_${response.status}` });
       continue;
     }
     if (pool && key !== undefined && response.status === 429) {

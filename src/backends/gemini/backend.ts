@@ -1,0 +1,135 @@
+import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
+import type { CanonicalCall } from "../../core/model/call.ts";
+import { LipError } from "../../core/model/errors.ts";
+import type { CanonicalEvent } from "../../core/model/events.ts";
+import type { KeyPool } from "../shared/key-pool.ts";
+import { keyedFetch } from "../shared/keyed-fetch.ts";
+import { sseEvents } from "../shared/sse-stream.ts";
+import { keyRejected, retryDelayFromBody } from "./errors.ts";
+import { geminiRequestBody } from "./request.ts";
+import { createGeminiStreamMapper } from "./stream.ts";
+import type { ThinkingControl } from "./thinking.ts";
+import type { GeminiResponse } from "./wire.ts";
+
+export type GeminiMethod = "streamGenerateContent" | "countTokens";
+
+/** A bearer-token provider (Vertex AI's OAuth2 credentials). */
+export interface BearerAuth {
+  token(signal: AbortSignal): Promise<string>;
+  invalidate(rejected: string): void;
+  readonly extraHeaders: Record<string, string>;
+}
+
+/** What differs between the Gemini API and Vertex AI: where to send, how to authenticate. */
+export interface GeminiEndpoint {
+  kind: string;
+  url(model: string, method: GeminiMethod): string;
+  auth: { pool: KeyPool } | { bearer: BearerAuth };
+  /** The countTokens body around a generateContent body (the two APIs wrap it differently). */
+  countTokensBody(request: Record<string, unknown>, model: string): Record<string, unknown>;
+}
+
+export interface GeminiSettings {
+  id: string;
+  defaultModel: string;
+  models: string[];
+  thinkingControl: ThinkingControl;
+  endpoint: GeminiEndpoint;
+}
+
+const jsonHeaders = { "content-type": "application/json" };
+
+async function post(settings: GeminiSettings, url: string, body: string, signal: AbortSignal): Promise<Response> {
+  const auth = settings.endpoint.auth;
+  if ("pool" in auth) {
+    return keyedFetch(settings.id, auth.pool, {
+      url,
+      body,
+      signal,
+      headers: (key) => ({ ...jsonHeaders, ...(key !== undefined && { "x-goog-api-key": key }) }),
+      retryDelayFromBody,
+      keyRejected,
+    });
+  }
+  // A bearer token can expire early or be revoked: after a 401 one fresh token is tried.
+  for (let attempt = 0; ; attempt++) {
+    const token = await auth.bearer.token(signal);
+    try {
+      return await keyedFetch(settings.id, undefined, {
+        url,
+        body,
+        signal,
+        headers: () => ({ ...jsonHeaders, ...auth.bearer.extraHeaders, authorization: `Bearer ${token}` }),
+        retryDelayFromBody,
+      });
+    } catch (thrown) {
+      if (attempt > 0 || !(thrown instanceof LipError) || thrown.error.code !== "upstream_401") throw thrown;
+      auth.bearer.invalidate(token);
+    }
+  }
+}
+
+function parseChunk(data: string, backendId: string): GeminiResponse {
+  try {
+    const chunk: unknown = JSON.parse(data);
+    if (chunk !== null && typeof chunk === "object" && !Array.isArray(chunk)) return chunk as GeminiResponse;
+  } catch {
+    // reported below
+  }
+  throw new LipError("upstream", `upstream ${backendId} sent malformed JSON in its stream`, { code: "malformed_stream" });
+}
+
+/** Chunks of a body that is not SSE: the JSON-array transport (no `alt=sse`), or one response. */
+async function jsonChunks(response: Response, backendId: string): Promise<GeminiResponse[]> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (thrown) {
+    const detail = thrown instanceof Error ? thrown.message : String(thrown);
+    throw new LipError("upstream", `upstream ${backendId} stream broke: ${detail}`, { code: "stream_broken" });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LipError("upstream", `upstream ${backendId} sent malformed JSON`, { code: "malformed_stream" });
+  }
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((chunk) => parseChunk(JSON.stringify(chunk), backendId));
+}
+
+async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+  const body = JSON.stringify(geminiRequestBody(call, attempt.model, settings.thinkingControl));
+  const response = await post(settings, settings.endpoint.url(attempt.model, "streamGenerateContent"), body, attempt.signal);
+  if (!response.body) throw new LipError("upstream", `upstream ${settings.id} sent no body`);
+  const mapper = createGeminiStreamMapper(settings.id, attempt.model);
+  if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    for await (const event of sseEvents(response.body, settings.id)) {
+      if (event.data.trim() === "") continue;
+      yield* mapper.map(parseChunk(event.data, settings.id));
+    }
+  } else {
+    for (const chunk of await jsonChunks(response, settings.id)) yield* mapper.map(chunk);
+  }
+  yield* mapper.end();
+}
+
+async function countTokens(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): Promise<number> {
+  const request = geminiRequestBody(call, attempt.model, settings.thinkingControl);
+  const body = JSON.stringify(settings.endpoint.countTokensBody(request, attempt.model));
+  const response = await post(settings, settings.endpoint.url(attempt.model, "countTokens"), body, attempt.signal);
+  const json = (await response.json().catch(() => ({}))) as { totalTokens?: unknown };
+  if (typeof json.totalTokens !== "number") throw new LipError("upstream", `upstream ${settings.id} countTokens answered without totalTokens`);
+  return json.totalTokens;
+}
+
+/** One Gemini-speaking backend instance; the Gemini API and Vertex AI differ only in `endpoint`. */
+export function createGeminiInstance(settings: GeminiSettings): BackendInstance {
+  return {
+    id: settings.id,
+    kind: settings.endpoint.kind,
+    defaultModel: settings.defaultModel,
+    models: () => settings.models.map((id) => ({ id, backendId: settings.id })),
+    stream: (call, attempt) => geminiStream(settings, call, attempt),
+    countTokens: (call, attempt) => countTokens(settings, call, attempt),
+  };
+}
