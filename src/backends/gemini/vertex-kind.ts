@@ -28,7 +28,8 @@ function vertexHost(location: string): string {
 export function vertexMethodUrl(root: string, project: string, location: string, model: string, method: GeminiMethod): string {
   const scope = `projects/${project}/locations/${location}`;
   // A full resource name (a tuned endpoint, another publisher) is used as it is.
-  const name = model.startsWith("projects/") ? model : model.includes("/") ? `${scope}/${model}` : `${scope}/publishers/google/models/${bareModel(model)}`;
+  const bare = bareModel(model);
+  const name = bare.startsWith("projects/") ? bare : bare.includes("/") ? `${scope}/${bare}` : `${scope}/publishers/google/models/${bare}`;
   return `${root}/v1/${name}:${method}${method === "streamGenerateContent" ? "?alt=sse" : ""}`;
 }
 
