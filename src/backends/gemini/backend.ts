@@ -6,7 +6,7 @@ import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
 import { keyRejected, retryDelayFromBody } from "./errors.ts";
-import { geminiRequestBody } from "./request.ts";
+import { geminiRequestBody, geminiRequestWarnings } from "./request.ts";
 import { createGeminiStreamMapper } from "./stream.ts";
 import type { ThinkingControl } from "./thinking.ts";
 import type { GeminiResponse } from "./wire.ts";
@@ -101,7 +101,7 @@ async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, atte
   const body = JSON.stringify(geminiRequestBody(call, attempt.model, settings.thinkingControl));
   const response = await post(settings, settings.endpoint.url(attempt.model, "streamGenerateContent"), body, attempt.signal);
   if (!response.body) throw new LipError("upstream", `upstream ${settings.id} sent no body`);
-  const mapper = createGeminiStreamMapper(settings.id, attempt.model);
+  const mapper = createGeminiStreamMapper(settings.id, attempt.model, geminiRequestWarnings(call, attempt.model, settings.thinkingControl));
   if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
     for await (const event of sseEvents(response.body, settings.id)) {
       if (event.data.trim() === "") continue;

@@ -1,6 +1,6 @@
 import type { CanonicalCall, ResponseFormat, ToolChoice } from "../../core/model/call.ts";
 import { geminiContents } from "./contents.ts";
-import { type ThinkingControl, thinkingConfig } from "./thinking.ts";
+import { cannotDisableThinking, type ThinkingControl, thinkingConfig } from "./thinking.ts";
 import { geminiDialect } from "./wire.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -16,8 +16,9 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function tools(call: CanonicalCall, extensions: JsonObject): JsonObject[] | undefined {
+  const passthrough = call.sourceDialect === geminiDialect;
   const declarations = call.tools.map((tool) => ({
-    ...tool.extensions?.[geminiDialect],
+    ...(passthrough ? tool.extensions?.[geminiDialect] : undefined),
     name: tool.name,
     ...(tool.description && { description: tool.description }),
     // Full JSON Schema: `parameters` would accept only Google's OpenAPI subset.
@@ -101,4 +102,21 @@ export function geminiRequestBody(call: CanonicalCall, model: string, control: T
     ...(config && { toolConfig: config }),
     ...(generation && { generationConfig: generation }),
   };
+}
+
+export interface RequestWarning {
+  code: string;
+  message: string;
+}
+
+/** Settings the call asked for that Gemini cannot honour: reported, never silently dropped. */
+export function geminiRequestWarnings(call: CanonicalCall, model: string, control: ThinkingControl): RequestWarning[] {
+  const warnings: RequestWarning[] = [];
+  if (call.options.parallelToolCalls === false && call.tools.length > 0) {
+    warnings.push({ code: "unsupported_option", message: "Gemini cannot forbid parallel function calls; parallel_tool_calls: false was not applied" });
+  }
+  if (cannotDisableThinking(call.options.reasoning, bareModel(model), control)) {
+    warnings.push({ code: "unsupported_option", message: `${bareModel(model)} cannot switch thinking off; its lowest thinking setting was requested` });
+  }
+  return warnings;
 }

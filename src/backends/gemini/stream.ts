@@ -24,7 +24,7 @@ function builtInText(part: GeminiPart): string | undefined {
  * signature belongs to the part it came with). Finish and usage wait for the end of the body:
  * Gemini has no terminator, and its last usageMetadata is the complete one.
  */
-export function createGeminiStreamMapper(backendId: string, fallbackModel: string) {
+export function createGeminiStreamMapper(backendId: string, fallbackModel: string, warnings: ReadonlyArray<{ code: string; message: string }> = []) {
   let started = false;
   let index = -1;
   let block: Block | undefined;
@@ -80,6 +80,7 @@ export function createGeminiStreamMapper(backendId: string, fallbackModel: strin
         started = true;
         events.push({ type: "response_started", id: chunk.responseId ?? randomId("gemini_"), model: chunk.modelVersion ?? fallbackModel, created: Math.floor(Date.now() / 1000) });
         events.push({ type: "message_started", role: "assistant" });
+        for (const warning of warnings) events.push({ type: "warning", ...warning });
       }
       if (chunk.usageMetadata) usage = geminiUsage(chunk.usageMetadata);
       const candidate = chunk.candidates?.[0];

@@ -76,6 +76,14 @@ export function thinkingConfig(reasoning: ReasoningOptions | undefined, model: s
   } else if (reasoning.adaptive && !byLevel) {
     config.thinkingBudget = -1;
   }
-  if (reasoning.includeThoughts !== undefined) config.includeThoughts = reasoning.includeThoughts;
+  // Gemini's visible thoughts are summaries: a request for a reasoning summary asks for them.
+  const includeThoughts = reasoning.includeThoughts ?? (reasoning.summary !== undefined ? true : undefined);
+  if (includeThoughts !== undefined) config.includeThoughts = includeThoughts;
   return Object.keys(config).length > 0 ? config : undefined;
+}
+
+/** True when the call asks to switch thinking off on a model that cannot (Gemini 3, 2.5 Pro). */
+export function cannotDisableThinking(reasoning: ReasoningOptions | undefined, model: string, control: ThinkingControl): boolean {
+  const off = reasoning?.enabled === false || reasoning?.effort === "none";
+  return off && reasoning?.budgetTokens === undefined && (usesThinkingLevel(model, control) || isPro(model));
 }

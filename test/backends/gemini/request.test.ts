@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { skipSignatureSentinel } from "../../../src/backends/gemini/contents.ts";
-import { geminiRequestBody } from "../../../src/backends/gemini/request.ts";
+import { geminiRequestBody, geminiRequestWarnings } from "../../../src/backends/gemini/request.ts";
 import type { CanonicalCall, Message } from "../../../src/core/model/call.ts";
 import { LipError } from "../../../src/core/model/errors.ts";
 
@@ -322,5 +322,22 @@ describe("same-dialect passthrough", () => {
   test("the same fields from another dialect's call stay out", () => {
     const result = body(call([{ role: "user", parts: [{ type: "text", text: "x" }] }], { sourceDialect: "openai-chat", extensions }));
     expect(Object.keys(result).sort()).toEqual(["contents"]);
+  });
+});
+
+describe("settings Gemini cannot honour", () => {
+  const user: Message[] = [{ role: "user", parts: [{ type: "text", text: "x" }] }];
+  const tools = [{ name: "f", parameters: { type: "object" } }];
+
+  test("are reported as warnings, not dropped in silence", () => {
+    expect(geminiRequestWarnings(call(user, { tools, options: { parallelToolCalls: false } }), "gemini-2.5-flash", "auto").map((warning) => warning.code)).toEqual(["unsupported_option"]);
+    expect(geminiRequestWarnings(call(user, { options: { reasoning: { effort: "none", enabled: false } } }), "gemini-3-flash-preview", "auto")[0]!.message).toContain("cannot switch thinking off");
+    expect(geminiRequestWarnings(call(user, { options: { reasoning: { enabled: false } } }), "gemini-2.5-pro", "auto")).toHaveLength(1);
+    expect(geminiRequestWarnings(call(user, { options: { reasoning: { enabled: false } } }), "gemini-2.5-flash", "auto")).toEqual([]);
+    expect(geminiRequestWarnings(call(user, { tools, options: { parallelToolCalls: true } }), "gemini-2.5-flash", "auto")).toEqual([]);
+  });
+
+  test("a request for a reasoning summary asks Gemini for its thought summaries", () => {
+    expect(body(call(user, { options: { reasoning: { effort: "low", summary: "auto" } } }), "gemini-3-flash-preview").generationConfig).toEqual({ thinkingConfig: { thinkingLevel: "LOW", includeThoughts: true } });
   });
 });

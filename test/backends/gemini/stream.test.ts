@@ -177,3 +177,9 @@ describe("finish reasons", () => {
     expect(geminiFinishReason(raw, sawToolCall)).toBe(expected);
   });
 });
+
+test("request warnings come right after the message starts", () => {
+  const mapper = createGeminiStreamMapper("g", "m", [{ code: "unsupported_option", message: "parallel_tool_calls: false was not applied" }]);
+  const events = checkEvents([...mapper.map(chunk([{ text: "hi" }], { finishReason: "STOP" })), ...mapper.end()]);
+  expect(events.slice(0, 3).map((event) => event.type)).toEqual(["response_started", "message_started", "warning"]);
+});
