@@ -63,20 +63,27 @@ async function post(settings: GeminiSettings, url: string, body: string, signal:
         retryDelayFromBody,
       });
     } catch (thrown) {
-      if (attempt > 0 || !(thrown instanceof LipError) || thrown.error.code !== "upstream_401") throw thrown;
+      if (!(thrown instanceof LipError) || thrown.error.code !== "upstream_401") throw thrown;
+      // Our credentials, not the client's: like a pool with no key left, another backend may serve.
+      if (attempt > 0) throw new LipError("authentication", thrown.error.message, { ...thrown.error, status: 503, recoverable: true });
       auth.bearer.invalidate(token);
     }
   }
 }
 
+function asChunk(value: unknown, backendId: string): GeminiResponse {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as GeminiResponse;
+  throw new LipError("upstream", `upstream ${backendId} sent a stream chunk that is not a JSON object`, { code: "malformed_stream" });
+}
+
 function parseChunk(data: string, backendId: string): GeminiResponse {
+  let value: unknown;
   try {
-    const chunk: unknown = JSON.parse(data);
-    if (chunk !== null && typeof chunk === "object" && !Array.isArray(chunk)) return chunk as GeminiResponse;
+    value = JSON.parse(data);
   } catch {
-    // reported below
+    throw new LipError("upstream", `upstream ${backendId} sent malformed JSON in its stream`, { code: "malformed_stream" });
   }
-  throw new LipError("upstream", `upstream ${backendId} sent malformed JSON in its stream`, { code: "malformed_stream" });
+  return asChunk(value, backendId);
 }
 
 /** Chunks of a body that is not SSE: the JSON-array transport (no `alt=sse`), or one response. */
@@ -94,7 +101,7 @@ async function jsonChunks(response: Response, backendId: string): Promise<Gemini
   } catch {
     throw new LipError("upstream", `upstream ${backendId} sent malformed JSON`, { code: "malformed_stream" });
   }
-  return (Array.isArray(parsed) ? parsed : [parsed]).map((chunk) => parseChunk(JSON.stringify(chunk), backendId));
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((chunk) => asChunk(chunk, backendId));
 }
 
 async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {

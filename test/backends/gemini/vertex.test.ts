@@ -125,6 +125,27 @@ describe("vertex-gemini over HTTP", () => {
       await failing.stop();
     }
   });
+
+  test("Vertex refusing a fresh token too: the attempt fails over, after exactly one token refresh", async () => {
+    const credentials = serviceAccountFile(account, tokens.url, "denied-project");
+    const server = await startLipstd(
+      testConfig([
+        { id: "v", kind: "vertex-gemini", credentials_file: credentials, base_endpoint: emulator.origin },
+        { id: "stub", kind: "local-stub", text: "from stub" },
+      ]),
+    );
+    try {
+      script = () => ({ error: { status: 401, message: "Request had invalid authentication credentials. Expected OAuth 2 access token." } });
+      const before = emulator.requests.length;
+      const exchangesBefore = tokens.requests.length;
+      const completion = await chat(server).chat.completions.create({ model: "x", messages: user }, { headers: { "x-lip-route": "v:gemini-2.5-flash|stub:stub-default" } });
+      expect(completion.choices[0]!.message.content).toBe("from stub");
+      expect(emulator.requests.length - before).toBe(2);
+      expect(tokens.requests.length - exchangesBefore).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 describe("token source", () => {
