@@ -5,6 +5,7 @@ import type { CanonicalEvent } from "../../core/model/events.ts";
 import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
+import type { UpstreamHttp } from "../shared/upstream-http.ts";
 import { keyRejected, retryDelayFromBody } from "./errors.ts";
 import { geminiRequestBody, geminiRequestWarnings } from "./request.ts";
 import { createGeminiStreamMapper } from "./stream.ts";
@@ -31,6 +32,9 @@ export interface GeminiEndpoint {
 
 export interface GeminiSettings {
   id: string;
+  http: UpstreamHttp;
+  /** Claims bare `gemini-*` model names for auto-selection. */
+  servesModel: (model: string) => boolean;
   defaultModel: string;
   models: string[];
   thinkingControl: ThinkingControl;
@@ -46,6 +50,7 @@ async function post(settings: GeminiSettings, url: string, body: string, signal:
       url,
       body,
       signal,
+      http: settings.http,
       headers: (key) => ({ ...jsonHeaders, ...(key !== undefined && { "x-goog-api-key": key }) }),
       retryDelayFromBody,
       keyRejected,
@@ -59,6 +64,7 @@ async function post(settings: GeminiSettings, url: string, body: string, signal:
         url,
         body,
         signal,
+        http: settings.http,
         headers: () => ({ ...jsonHeaders, ...auth.bearer.extraHeaders, authorization: `Bearer ${token}` }),
         retryDelayFromBody,
       });
@@ -87,11 +93,13 @@ function parseChunk(data: string, backendId: string): GeminiResponse {
 }
 
 /** Chunks of a body that is not SSE: the JSON-array transport (no `alt=sse`), or one response. */
-async function jsonChunks(response: Response, backendId: string): Promise<GeminiResponse[]> {
+async function jsonChunks(response: Response, backendId: string, http: UpstreamHttp, signal: AbortSignal): Promise<GeminiResponse[]> {
   let text: string;
   try {
     text = await response.text();
   } catch (thrown) {
+    const cause = http.bodyFailure(backendId, signal);
+    if (cause) throw cause;
     const detail = thrown instanceof Error ? thrown.message : String(thrown);
     throw new LipError("upstream", `upstream ${backendId} stream broke: ${detail}`, { code: "stream_broken" });
   }
@@ -106,16 +114,17 @@ async function jsonChunks(response: Response, backendId: string): Promise<Gemini
 
 async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
   const body = JSON.stringify(geminiRequestBody(call, attempt.model, settings.thinkingControl));
-  const response = await post(settings, settings.endpoint.url(attempt.model, "streamGenerateContent"), body, attempt.signal);
+  const signal = settings.http.attemptSignal(attempt.signal);
+  const response = await post(settings, settings.endpoint.url(attempt.model, "streamGenerateContent"), body, signal);
   if (!response.body) throw new LipError("upstream", `upstream ${settings.id} sent no body`);
   const mapper = createGeminiStreamMapper(settings.id, attempt.model, geminiRequestWarnings(call, attempt.model, settings.thinkingControl));
   if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-    for await (const event of sseEvents(response.body, settings.id)) {
+    for await (const event of sseEvents(response.body, settings.id, { http: settings.http, signal })) {
       if (event.data.trim() === "") continue;
       yield* mapper.map(parseChunk(event.data, settings.id));
     }
   } else {
-    for (const chunk of await jsonChunks(response, settings.id)) yield* mapper.map(chunk);
+    for (const chunk of await jsonChunks(response, settings.id, settings.http, signal)) yield* mapper.map(chunk);
   }
   yield* mapper.end();
 }
@@ -123,7 +132,7 @@ async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, atte
 async function countTokens(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): Promise<number> {
   const request = geminiRequestBody(call, attempt.model, settings.thinkingControl);
   const body = JSON.stringify(settings.endpoint.countTokensBody(request, attempt.model));
-  const response = await post(settings, settings.endpoint.url(attempt.model, "countTokens"), body, attempt.signal);
+  const response = await post(settings, settings.endpoint.url(attempt.model, "countTokens"), body, settings.http.attemptSignal(attempt.signal));
   const json = (await response.json().catch(() => ({}))) as { totalTokens?: unknown };
   if (typeof json.totalTokens !== "number") throw new LipError("upstream", `upstream ${settings.id} countTokens answered without totalTokens`);
   return json.totalTokens;
@@ -135,6 +144,7 @@ export function createGeminiInstance(settings: GeminiSettings): BackendInstance 
     id: settings.id,
     kind: settings.endpoint.kind,
     defaultModel: settings.defaultModel,
+    servesModel: settings.servesModel,
     models: () => settings.models.map((id) => ({ id, backendId: settings.id })),
     stream: (call, attempt) => geminiStream(settings, call, attempt),
     countTokens: (call, attempt) => countTokens(settings, call, attempt),

@@ -2,6 +2,8 @@ import { Type } from "typebox";
 import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
+import { servesFamily } from "../shared/model-families.ts";
+import { upstreamHttpFor } from "../shared/upstream-http.ts";
 import { createGeminiInstance, type GeminiMethod } from "./backend.ts";
 import { bareModel } from "./request.ts";
 import type { ThinkingControl } from "./thinking.ts";
@@ -28,8 +30,11 @@ function createGeminiBackend(config: BackendConfig, environment: BackendEnvironm
   const baseUrl = credentialSafeUrl(config.base_url ?? geminiKind.defaultBaseUrl!, `backends.${config.id}.base_url`);
   const { keys } = discoverApiKeys(config, environment.env, geminiKind.defaultKeyEnv);
   const defaultModel = config.default_model ?? defaultGeminiModel;
+  const http = upstreamHttpFor(environment);
   return createGeminiInstance({
     id: config.id,
+    http,
+    servesModel: servesFamily("gemini"),
     defaultModel,
     models: config.models ?? [defaultModel],
     thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",

@@ -5,6 +5,8 @@ import { LipError } from "../../core/model/errors.ts";
 import { findCredentials, type GoogleCredentials, loadCredentials } from "../shared/google-auth/credentials.ts";
 import { GoogleTokenSource } from "../shared/google-auth/token-source.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
+import { servesFamily } from "../shared/model-families.ts";
+import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { type BearerAuth, createGeminiInstance, type GeminiMethod } from "./backend.ts";
 import { defaultGeminiModel, thinkingControlOption } from "./kind.ts";
 import { bareModel } from "./request.ts";
@@ -34,7 +36,7 @@ export function vertexMethodUrl(root: string, project: string, location: string,
 }
 
 /** Credentials are read at startup when named; when none exist anywhere, attempts fail over instead. */
-function bearerAuth(config: BackendConfig, env: Record<string, string | undefined>): { auth: BearerAuth; credentials?: GoogleCredentials } {
+function bearerAuth(config: BackendConfig, env: Record<string, string | undefined>, http: UpstreamHttp): { auth: BearerAuth; credentials?: GoogleCredentials } {
   const location = findCredentials(config.credentials_file as string | undefined, env);
   if (!location) {
     const missing = (): never => {
@@ -47,13 +49,14 @@ function bearerAuth(config: BackendConfig, env: Record<string, string | undefine
     return { auth: { token: async () => missing(), invalidate: () => {}, extraHeaders: {} } };
   }
   const credentials = loadCredentials(location);
-  return { auth: new GoogleTokenSource(credentials, config.id), credentials };
+  return { auth: new GoogleTokenSource(credentials, config.id, { http }), credentials };
 }
 
 function createVertexBackend(config: BackendConfig, environment: BackendEnvironment): BackendInstance {
   const env = environment.env;
   if (config.api_key || config.api_keys?.length) throw new Error(`backends.${config.id}: vertex-gemini authenticates with Google credentials; api_key is not used`);
-  const { auth, credentials } = bearerAuth(config, env);
+  const http = upstreamHttpFor(environment);
+  const { auth, credentials } = bearerAuth(config, env, http);
   const project = (config.project as string | undefined) ?? (credentials?.type === "service_account" ? credentials.projectId : undefined) ?? env.GOOGLE_CLOUD_PROJECT;
   if (!project) throw new Error(`backends.${config.id}.project: required (the credentials name no project_id and GOOGLE_CLOUD_PROJECT is unset)`);
   const location = (config.location as string | undefined) ?? env.GOOGLE_CLOUD_LOCATION ?? "global";
@@ -61,6 +64,8 @@ function createVertexBackend(config: BackendConfig, environment: BackendEnvironm
   const defaultModel = config.default_model ?? defaultGeminiModel;
   return createGeminiInstance({
     id: config.id,
+    http,
+    servesModel: servesFamily("gemini"),
     defaultModel,
     models: config.models ?? [defaultModel],
     thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",

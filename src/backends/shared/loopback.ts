@@ -1,8 +1,4 @@
-/** 127.0.0.0/8, ::1 and localhost: the only hosts credentials may reach over cleartext HTTP. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
+import { isLoopbackHost } from "./environment-proxy.ts";
 
 /**
  * An endpoint that will carry credentials: https anywhere, http only to loopback (tests, local

@@ -28,13 +28,17 @@ beforeAll(async () => {
       { id: "stub", kind: "local-stub", text: "from stub" },
     ]),
   );
-  client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "client-key", maxRetries: 0 });
+  client = chat(server);
 });
 
 afterAll(async () => {
   await server.stop();
   await emulator.stop();
 });
+
+function chat(target: TestServer): OpenAI {
+  return new OpenAI({ baseURL: `${target.url}/v1`, apiKey: "client-key", maxRetries: 0 });
+}
 
 /** Requests the emulator received while `action` ran. */
 async function during(action: () => Promise<unknown>): Promise<RecordedRequest[]> {
@@ -134,6 +138,24 @@ describe("gemini backend over HTTP", () => {
       { functionResponse: { name: "get_weather", id: calls[1]!.id, response: { celsius: 9 } } },
     ]);
     expect(request!.body.tools[0].functionDeclarations[0].parametersJsonSchema).toEqual(parameters);
+  });
+});
+
+describe("model auto-selection", () => {
+  test("a bare gemini-* model name reaches the first Gemini backend, even when another backend comes first", async () => {
+    const other = await startLipstd(testConfig([{ id: "stub", kind: "local-stub", text: "from stub" }, { id: "gem", kind: "gemini", base_url: emulator.url, api_key: "key-auto" }]));
+    try {
+      script = () => ({ reply: { text: "auto" } });
+      let content: string | null | undefined;
+      const [request] = await during(async () => {
+        content = (await chat(other).chat.completions.create({ model: "gemini-2.5-pro", messages: user })).choices[0]!.message.content;
+      });
+      expect(content).toBe("auto");
+      expect(request!.path).toBe("/v1beta/models/gemini-2.5-pro:streamGenerateContent");
+      expect((await chat(other).chat.completions.create({ model: "gpt-5-nano", messages: user })).choices[0]!.message.content).toBe("from stub");
+    } finally {
+      await other.stop();
+    }
   });
 });
 

@@ -153,7 +153,7 @@ describe("token source", () => {
     const user = { clientId: "c", clientSecret: "s", refreshToken: "r" };
     const local = startTokenEndpoint({ user, expiresIn: 3600 });
     let now = Date.now();
-    const source = new GoogleTokenSource({ type: "authorized_user", ...user, tokenUri: local.url }, "v", () => now);
+    const source = new GoogleTokenSource({ type: "authorized_user", ...user, tokenUri: local.url }, "v", { now: () => now });
     try {
       const signal = new AbortController().signal;
       const [a, b] = await Promise.all([source.token(signal), source.token(signal)]);

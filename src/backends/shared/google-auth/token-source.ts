@@ -1,12 +1,14 @@
 import { LipError } from "../../../core/model/errors.ts";
-import { redactSecrets, transportError } from "../upstream-error.ts";
+import { redactSecrets } from "../upstream-error.ts";
+import { createUpstreamHttp, type UpstreamHttp } from "../upstream-http.ts";
 import type { GoogleCredentials } from "./credentials.ts";
 
 export const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
 /** Refresh this long before Google's expiry, so a token never dies mid-request. */
 const expiryMarginMs = 60_000;
-const exchangeTimeoutMs = 30_000;
+/** Shared by every waiter, so no single request's cancellation may abort it (http_client timeouts bound it). */
+const neverAborted = new AbortController().signal;
 
 function base64Url(bytes: Uint8Array | string): string {
   return Buffer.from(bytes).toString("base64url");
@@ -36,11 +38,18 @@ export class GoogleTokenSource {
   private pending: Promise<Token> | undefined;
   private signingKey: Promise<CryptoKey> | undefined;
 
+  private readonly http: UpstreamHttp;
+  private readonly now: () => number;
+
   constructor(
     private readonly credentials: GoogleCredentials,
     private readonly backendId: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { http?: UpstreamHttp; now?: () => number } = {},
+  ) {
+    // The backend's own HTTP settings: a proxy that reaches the API must reach the token endpoint too.
+    this.http = options.http ?? createUpstreamHttp();
+    this.now = options.now ?? Date.now;
+  }
 
   /** Headers every request carries besides the token (the quota project of user credentials). */
   get extraHeaders(): Record<string, string> {
@@ -92,17 +101,12 @@ export class GoogleTokenSource {
   private async exchange(): Promise<Token> {
     const body = await this.form();
     const startedAt = this.now();
-    let response: Response;
-    try {
-      response = await fetch(this.credentials.tokenUri, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body,
-        signal: AbortSignal.timeout(exchangeTimeoutMs),
-      });
-    } catch (thrown) {
-      throw transportError(`${this.backendId} token endpoint`, thrown);
-    }
+    const response = await this.http.fetch(`${this.backendId} token endpoint`, this.credentials.tokenUri, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: body.toString(),
+      signal: neverAborted,
+    });
     const text = await response.text().catch(() => "");
     let json: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } = {};
     try {
