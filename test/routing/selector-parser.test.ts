@@ -28,13 +28,13 @@ describe("selector grammar: accepted forms", () => {
   });
 
   test("model-only leaf has no backend", () => {
-    const [arm] = parseSelector("gpt-4o").arms;
+    const arm = parseSelector("gpt-4o").arms[0]!;
     expect(arm).toMatchObject({ type: "leaf", leaf: { model: "gpt-4o" } });
     expect(arm!.type === "leaf" && arm.leaf.backend).toBeUndefined();
   });
 
   test("weighted group with [weight] and [first]", () => {
-    const [arm] = parseSelector("[weight=3]a:m1^[first][weight=1]b:m2").arms;
+    const arm = parseSelector("[weight=3]a:m1^[first][weight=1]b:m2").arms[0]!;
     expect(arm!.type).toBe("weighted");
     if (arm!.type !== "weighted") return;
     expect(arm.branches.map((branch) => [branch.weight, branch.first])).toEqual([
@@ -56,12 +56,12 @@ describe("selector grammar: accepted forms", () => {
   });
 
   test("race with handicaps", () => {
-    const [arm] = parseSelector("[handicap=10]a:m![handicap=5]b:m!c:m").arms;
+    const arm = parseSelector("[handicap=10]a:m![handicap=5]b:m!c:m").arms[0]!;
     expect(arm!.type === "race" && arm.legs.map((leg) => leg.handicapMs ?? 0)).toEqual([10_000, 5000, 0]);
   });
 
   test("thinker hybrid: one [thinker] branch and one race", () => {
-    const [arm] = parseSelector("[thinker]a:m^[handicap=10]b:m?temperature=0.3!c:m").arms;
+    const arm = parseSelector("[thinker]a:m^[handicap=10]b:m?temperature=0.3!c:m").arms[0]!;
     expect(arm!.type).toBe("weighted");
     if (arm!.type !== "weighted") return;
     expect(arm.branches[0]!.thinker).toBe(true);
@@ -73,12 +73,12 @@ describe("selector grammar: accepted forms", () => {
   });
 
   test("context bounds with K/M suffixes", () => {
-    const [arm] = parseSelector("[min_context=8K][max_context=1.5M]a:m").arms;
+    const arm = parseSelector("[min_context=8K][max_context=1.5M]a:m").arms[0]!;
     expect(arm!.type === "leaf" && [arm.leaf.minContext, arm.leaf.maxContext]).toEqual([8000, 1_500_000]);
   });
 
   test("route params are URL-decoded and typed", () => {
-    const [arm] = parseSelector("openai:gpt-5?reasoning_effort=high&max_tokens=512&top_p=0.5&parallel_tool_calls=false&verbosity=low&temperature=%30.2").arms;
+    const arm = parseSelector("openai:gpt-5?reasoning_effort=high&max_tokens=512&top_p=0.5&parallel_tool_calls=false&verbosity=low&temperature=%30.2").arms[0]!;
     expect(arm!.type === "leaf" && arm.leaf.params).toEqual({
       reasoningEffort: "high",
       maxOutputTokens: 512,
