@@ -39,7 +39,8 @@ export function routingSettings(config: ServerConfig): RoutingSettings {
     continuity: {
       store: continuity?.store ?? "memory",
       maxLegs: continuity?.max_legs ?? 100_000,
-      ...(continuity?.ttl !== undefined && { ttlMs: continuity.ttl }),
+      // 0 means no expiry (the config default).
+      ...(continuity?.ttl !== undefined && continuity.ttl > 0 && { ttlMs: continuity.ttl }),
       sqlitePath: continuity?.sqlite_path ?? "lipstd-continuity.sqlite",
     },
     diagnostics: {
