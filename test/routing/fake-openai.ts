@@ -1,7 +1,9 @@
 /**
  * An in-process OpenAI Chat Completions upstream on loopback. The model name scripts it:
  * `slow-<ms>` waits that long before its first token, `fail-<status>` answers that status,
- * `truncate` stops after some text without a finish, `malformed` sends broken JSON after text.
+ * `truncate` stops after some text without a finish, `malformed` sends broken JSON after text,
+ * `once-<anything>` answers 503 the first time that exact model is asked for, then succeeds,
+ * `after-<seconds>` answers 503 with that Retry-After.
  * It records which models were asked for and which requests it saw aborted by the caller.
  */
 export interface FakeUpstream {
@@ -27,6 +29,11 @@ export function startFakeOpenAI(): FakeUpstream {
       const model = body.model;
       started.push(model);
       request.signal.addEventListener("abort", () => aborted.push(model), { once: true });
+      if (model.startsWith("once-") && started.filter((seen) => seen === model).length === 1) {
+        return Response.json({ error: { message: "scripted first failure", type: "server_error" } }, { status: 503 });
+      }
+      const after = /^after-(\d+)$/.exec(model);
+      if (after) return Response.json({ error: { message: "come back later", type: "server_error" } }, { status: 503, headers: { "retry-after": after[1]! } });
       const failure = /^fail-(\d+)$/.exec(model);
       if (failure) return Response.json({ error: { message: `scripted ${failure[1]}`, type: "server_error" } }, { status: Number(failure[1]) });
       const delay = Number(/^slow-(\d+)/.exec(model)?.[1] ?? 0);
