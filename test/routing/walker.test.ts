@@ -70,7 +70,8 @@ describe("route walker", () => {
     const route = walker("[first]a:m^b:m", { firstTurn: true }, { random: () => 0 });
     const first = route.next()!;
     expect(key(first)).toBe("a:m");
-    route.exclude([(first as { candidate: never }).candidate]);
+    if (first.type !== "single") throw new Error("expected a single candidate");
+    route.exclude([first.candidate]);
     expect(key(route.next())).toBe("b:m");
   });
 
