@@ -9,6 +9,7 @@ beforeAll(async () => {
     diagnostics,
   });
   base.server.stream_keepalive_interval = 100;
+  base.routing.health = { circuit_breaker: { enabled: true, failure_threshold: 1000 } };
   server = await start(base);
 });
 

@@ -147,6 +147,9 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
         }
       }
     } catch (thrown) {
+      if (stopReason === undefined && !(thrown instanceof LipError) && !(thrown instanceof DOMException)) {
+        request.log("error", "internal fault in backend", { backend: candidate.backend.id, error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) });
+      }
       const error = stopReason ?? asLipError(thrown);
       release();
       void iterator?.return?.()?.catch(() => undefined);

@@ -173,7 +173,7 @@ export async function execute(request: ExecuteRequest): Promise<Execution> {
       if (committed) return committed;
     }
     settlePending("surfaced_failure");
-    throw finalError(failures, walker, request.degradedSignal, request.contextTokens);
+    throw finalError(failures, walker, request.degradedSignal, request.contextTokens, breaker.enabled);
   } catch (thrown) {
     if (!(thrown instanceof LipError)) request.log("error", "internal fault in executor", { error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) });
     detach();

@@ -22,8 +22,12 @@ export interface Failure {
   failureClass: FailureClass | undefined;
 }
 
-/** What the client hears when failover ran out before any output. */
-export function finalError(failures: readonly Failure[], walker: RouteWalker, degradedSignal: string, contextTokens: () => number): LipError {
+/**
+ * What the client hears when failover ran out before any output. With backend health on
+ * (the circuit breaker), every candidate open or failed as degraded gives the degraded signal;
+ * otherwise the last failure surfaces as it was.
+ */
+export function finalError(failures: readonly Failure[], walker: RouteWalker, degradedSignal: string, contextTokens: () => number, healthEnabled: boolean): LipError {
   const last = failures[failures.length - 1];
   if (!last) {
     if (walker.skippedOpen.size > 0) {
@@ -36,7 +40,7 @@ export function finalError(failures: readonly Failure[], walker: RouteWalker, de
     }
     return new LipError("not_found", "no backend available for this request", { code: "no_route" });
   }
-  if (failures.every((failure) => failure.failureClass === "provider_degraded")) {
+  if (healthEnabled && failures.every((failure) => failure.failureClass === "provider_degraded")) {
     return degradedError(degradedSignal, `every route candidate failed or is unavailable; last error: ${last.error.message}`);
   }
   const error = last.error.error;
