@@ -60,11 +60,11 @@ describe("selector sources", () => {
   test("route params override the body's options for that leaf only", async () => {
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-lip-route": "echo:m?temperature=0.1&max_tokens=64&reasoning_effort=low" },
+      headers: { "content-type": "application/json", "x-lip-route": "echo:m?temperature=0.1&max_tokens=64&reasoning_effort=low&verbosity=high" },
       body: JSON.stringify({ model: "x", temperature: 1.5, max_tokens: 4000, messages: fresh() }),
     });
     const call = JSON.parse(await answer(response)) as { options: Record<string, unknown> };
-    expect(call.options).toMatchObject({ temperature: 0.1, maxOutputTokens: 64, reasoning: { effort: "low" } });
+    expect(call.options).toMatchObject({ temperature: 0.1, maxOutputTokens: 64, reasoning: { effort: "low" }, verbosity: "high" });
   });
 });
 
