@@ -82,7 +82,12 @@ export async function diagnosticsResponse(
       })),
     });
   }
-  const aLegId = pathname.length > settings.attemptsPath.length ? decodeURIComponent(pathname.slice(settings.attemptsPath.length + 1)) : url.searchParams.get("a_leg_id");
+  let aLegId: string | null;
+  try {
+    aLegId = pathname.length > settings.attemptsPath.length ? decodeURIComponent(pathname.slice(settings.attemptsPath.length + 1)) : url.searchParams.get("a_leg_id");
+  } catch {
+    aLegId = null;
+  }
   if (!aLegId) return Response.json({ error: { message: `diagnostics: give an A-leg id as ${settings.attemptsPath}/<a_leg_id> or ?a_leg_id=`, type: "invalid_request_error" } }, { status: 400 });
   const records = await runtime.continuity.attempts(aLegId);
   return Response.json({ a_leg_id: aLegId, attempts: records.map(attemptJson) });
