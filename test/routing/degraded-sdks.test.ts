@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import type { RunningServer } from "../../src/server/server.ts";
 import { config, start, stub } from "./helpers.ts";
@@ -106,5 +107,43 @@ describe("OpenAI Chat SDK after keepalives", () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test", maxRetries: 0, defaultHeaders: { "x-lip-route": "slow-down:m" } });
     const { text } = await failureText(async () => drain(await client.chat.completions.create({ model: "x", messages: user("hi"), stream: true })));
     expect(text).toContain(marker);
+  });
+});
+
+describe("Gemini SDK", () => {
+  const client = (extra: Record<string, string> = {}) => new GoogleGenAI({ apiKey: "x", httpOptions: { baseUrl: server.url, headers: extra } });
+  const contents = () => `hi ${crypto.randomUUID()}`;
+
+  test("non-streaming", async () => {
+    const { text, status } = await failureText(() => client().models.generateContent({ model: "down:m", contents: contents() }));
+    expect(status).toBe(503);
+    expect(text).toContain(marker);
+  });
+
+  test("streaming", async () => {
+    const { text } = await failureText(async () => drain(await client().models.generateContentStream({ model: "down:m", contents: contents() })));
+    expect(text).toContain(marker);
+  });
+
+  test("streaming after keepalives: the error event carries the marker", async () => {
+    const { text } = await failureText(async () => drain(await client().models.generateContentStream({ model: "slow-down:m", contents: contents() })));
+    expect(text).toContain(marker);
+  });
+
+  test("test mode force_degraded, by header", async () => {
+    const { text, status } = await failureText(() => client({ "x-llm-proxy-test-mode": "force_degraded" }).models.generateContent({ model: "ok:m", contents: contents() }));
+    expect(status).toBe(503);
+    expect(text).toContain(marker);
+  });
+
+  test("test mode by query parameter, for clients that cannot add headers", async () => {
+    const response = await fetch(`${server.url}/v1beta/models/ok:m:generateContent?llm_proxy_test_mode=force_degraded`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": "x" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: contents() }] }] }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("x-llm-proxy-error-class")).toBe("provider_degraded");
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(marker);
   });
 });
