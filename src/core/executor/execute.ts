@@ -73,7 +73,9 @@ export async function execute(request: ExecuteRequest): Promise<Execution> {
       throw reason;
     }
     const failureClass = classifyFailure(result.error.error);
+    // A test-mode failure never touches the backend, so it must not count (but frees a probe slot).
     if (counted) breaker.recordFailure(backendId, failureClass);
+    else breaker.recordNeutral(backendId);
     request.log("warn", "attempt failed before output", { backend: backendId, model: handle.candidate.model, error: result.error.message, recoverable: result.error.error.recoverable });
     if (!result.error.error.recoverable) {
       settlePending("swallowed_failure");
