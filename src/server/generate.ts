@@ -97,7 +97,8 @@ export async function generate(
     },
   );
 
-  if (call.stream) {
+  // An interval of 0 turns the pre-first-token keepalive off.
+  if (call.stream && settings.keepaliveMs > 0) {
     if (!(await settlesWithin(pending, settings.keepaliveMs))) {
       return streamResponse(frontend.createStreamEncoder(call, inbound), pending, { headers, pipeline, context, keepaliveMs: settings.keepaliveMs });
     }
