@@ -46,7 +46,7 @@ async function serve(config: LipConfig, env: Env): Promise<number> {
   return 0;
 }
 
-async function runVerb(verb: Verb, config: LipConfig, env: Env): Promise<number> {
+async function runVerb(verb: Verb, config: LipConfig, env: Env, explain?: string): Promise<number> {
   switch (verb) {
     case "serve":
       return serve(config, env);
@@ -54,7 +54,7 @@ async function runVerb(verb: Verb, config: LipConfig, env: Env): Promise<number>
       out("configuration is valid");
       return 0;
     case "routes":
-      json(routesReport(config, registry.backendKinds, env));
+      json(routesReport(config, registry.backendKinds, env, explain));
       return 0;
     case "inventory":
       json(inventoryReport(config, registry));
@@ -94,7 +94,7 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
   try {
     const config = loadConfig({ path: args.configPath, env });
     if (args.address !== undefined) config.server.address = args.address;
-    return await runVerb(args.verb, config, env);
+    return await runVerb(args.verb, config, env, args.explain);
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`configuration invalid: ${error.message}`);

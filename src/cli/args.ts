@@ -8,11 +8,11 @@ export const verbs = ["serve", "check-config", "routes", "inventory", "schema", 
 export type Verb = (typeof verbs)[number];
 
 export type ParsedArgs =
-  | { kind: "run"; verb: Verb; configPath?: string; address?: string }
+  | { kind: "run"; verb: Verb; configPath?: string; address?: string; explain?: string }
   | { kind: "help" }
   | { kind: "usage-error"; message: string };
 
-const valueFlags = ["--config", "--address"] as const;
+const valueFlags = ["--config", "--address", "--explain"] as const;
 type ValueFlag = (typeof valueFlags)[number];
 
 const isVerb = (word: string): word is Verb => (verbs as readonly string[]).includes(word);
@@ -40,7 +40,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return { kind: "usage-error", message: `unknown verb: ${arg}` };
     }
   }
-  return { kind: "run", verb: verb ?? "serve", configPath: values["--config"], address: values["--address"] };
+  if (values["--explain"] !== undefined && verb !== "routes") return { kind: "usage-error", message: "--explain goes with the routes verb" };
+  return { kind: "run", verb: verb ?? "serve", configPath: values["--config"], address: values["--address"], ...(values["--explain"] !== undefined && { explain: values["--explain"] }) };
 }
 
 export const helpText = `Usage: lipstd [--config PATH] [VERB] [--address HOST:PORT]
@@ -51,7 +52,8 @@ Verbs:
   serve          Start the gateway (the default verb)
   check-config   Validate the configuration; prints "configuration is valid" or every problem
   routes         Print the effective default route, backends, model aliases and credential
-                 posture (key sources and counts, never keys) as JSON
+                 posture (key sources and counts, never keys) as JSON; with
+                 --explain "SELECTOR", the plan that selector compiles to
   inventory      Print the registered frontends, backend kinds, features, hook stages and
                  server limits as JSON
   schema         Print the configuration JSON Schema (for editors and validators)
@@ -62,6 +64,8 @@ Flags:
                        stub backend) is used. May come before or after the verb; the last wins.
                        --config=PATH works too.
   --address HOST:PORT  Listen address, overriding server.address
+  --explain SELECTOR   With routes: show the failover arms, weights, race start delays and
+                       budgets a route selector compiles to (docs/routing.md)
   -h, --help           Show this help
 
 Exit codes: 0 ok, 1 configuration invalid or runtime failure, 2 usage error.

@@ -42,6 +42,12 @@ export function semanticIssues(config: Loose): ConfigIssue[] {
       if (typeof alias.replacement === "string") aliases.push({ pattern: alias.pattern, replacement: alias.replacement });
     } catch (error) {
       issues.push({ path: `model_aliases[${index}].pattern`, problem: `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}` });
+      return;
+    }
+    if (typeof alias.replacement !== "string") return;
+    const groups = new RegExp(`${alias.pattern}|`).exec("")!.length - 1;
+    for (const match of alias.replacement.matchAll(/\$(\d+)/g)) {
+      if (Number(match[1]) > groups) issues.push({ path: `model_aliases[${index}].replacement`, problem: `"$${match[1]}" but the pattern has ${groups} capture group(s)` });
     }
   });
 
@@ -52,10 +58,16 @@ export function semanticIssues(config: Loose): ConfigIssue[] {
       if (!firstIndex.has(entry.backend)) issues.push({ path: `models.${name}.backend`, problem: `backend "${entry.backend}" is not configured` });
     }
   }
+  const continuity = isObject(config.continuity) ? config.continuity : {};
+  if (continuity.store === "sqlite" && typeof continuity.sqlite_path !== "string") {
+    issues.push({ path: "continuity.sqlite_path", problem: "required when continuity.store is sqlite" });
+  }
 
   const routing = isObject(config.routing) ? config.routing : {};
   if (typeof routing.default_route === "string") {
-    for (const id of selectorBackendIds(applyAliases(routing.default_route, aliases))) {
+    const { ids, error } = selectorBackendIds(applyAliases(routing.default_route, aliases), new Set([...firstIndex.keys(), ...prefixed]));
+    if (error) issues.push({ path: "routing.default_route", problem: error });
+    for (const id of ids) {
       if (enabled.has(id) || prefixed.has(id)) continue;
       const problem = firstIndex.has(id) ? `backend "${id}" is disabled` : `backend "${id}" is not configured`;
       issues.push({ path: "routing.default_route", problem });

@@ -2,6 +2,8 @@ import Type, { type TObject, type TSchema } from "typebox";
 import type { BackendConfig, BackendKind } from "../core/backend-kind.ts";
 import type { FeatureDefinition } from "../core/pipeline/feature-definition.ts";
 import { BackendCommon, backendsArraySchema } from "./sections/backends.ts";
+import { ContinuitySection } from "./sections/continuity.ts";
+import { DiagnosticsSection } from "./sections/diagnostics.ts";
 import { FeaturesBase, featuresSchemaFor } from "./sections/features.ts";
 import { HttpClientSection, ModelsSection } from "./sections/http-client.ts";
 import { LoggingSection } from "./sections/logging.ts";
@@ -27,6 +29,8 @@ const sections = {
   model_aliases: ModelAliasesSection,
   models: ModelsSection,
   http_client: HttpClientSection,
+  continuity: ContinuitySection,
+  diagnostics: DiagnosticsSection,
   logging: LoggingSection,
   features: FeaturesBase,
 };

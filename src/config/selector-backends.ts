@@ -1,19 +1,40 @@
-/**
- * The backend ids a route selector names, found without the full selector grammar (that is
- * the router's job): every leaf with a `:` names the backend before its first `:`. Leaves
- * sit between `|`, `^`, `!` and brackets; a leading `{…}` global block is skipped;
- * annotations like `[weight=3]` never contain `:`, so they are not mistaken for leaves.
- */
-export function selectorBackendIds(selector: string): string[] {
-  const body = selector.trim().replace(/^\{[^}]*\}/, "");
-  const ids: string[] = [];
-  for (const token of body.split(/[|^![\]]/)) {
-    const colon = token.indexOf(":");
-    if (colon < 0) continue;
-    const id = token.slice(0, colon).trim();
-    if (id && !ids.includes(id)) ids.push(id);
+import { LipError } from "../core/model/errors.ts";
+import type { Arm, Leaf } from "../core/routing/selector-ast.ts";
+import { parseSelector } from "../core/routing/selector-parser.ts";
+
+function leavesOf(arm: Arm): Leaf[] {
+  switch (arm.type) {
+    case "leaf":
+      return [arm.leaf];
+    case "race":
+      return arm.legs;
+    case "weighted":
+      return arm.branches.flatMap((branch) => (branch.target.type === "race" ? branch.target.legs : [branch.target.leaf]));
+    default: {
+      const exhaustive: never = arm;
+      return exhaustive;
+    }
   }
-  return ids;
+}
+
+/**
+ * The backend ids a route selector names, read with the router's own parser. A syntax error
+ * comes back as `error` ("invalid route selector: … at position N"). `vendor/model:variant`
+ * leaves name a model, not a backend, unless a backend with that id is configured.
+ */
+export function selectorBackendIds(selector: string, configured: ReadonlySet<string> = new Set()): { ids: string[]; error?: string } {
+  try {
+    const ids: string[] = [];
+    for (const leaf of parseSelector(selector).arms.flatMap(leavesOf)) {
+      const id = leaf.backend;
+      if (id === undefined || (id.includes("/") && !configured.has(id))) continue;
+      if (!ids.includes(id)) ids.push(id);
+    }
+    return { ids };
+  } catch (thrown) {
+    if (thrown instanceof LipError) return { ids: [], error: thrown.message };
+    throw thrown;
+  }
 }
 
 /** The selector after model aliases: the first pattern that matches rewrites it, once. */

@@ -2,17 +2,18 @@ import { type BackendKind, defaultHttpClientSettings, type HttpClientSettings } 
 import type { BackendInstance, FrontendCodec, FrontendServices, InboundRequest, Logger, ModelInfo } from "../core/codec.ts";
 import { LipError, toCanonicalError } from "../core/model/errors.ts";
 import { randomId } from "../core/model/ids.ts";
-import { checkCallLimits, checkJsonDepth, type RequestLimits } from "../core/model/limits.ts";
+import { checkJsonDepth, type RequestLimits } from "../core/model/limits.ts";
 import type { CanonicalCall } from "../core/model/call.ts";
 import type { FeatureDefinition } from "../core/pipeline/feature-definition.ts";
-import { Pipeline, type RequestContext } from "../core/pipeline/pipeline.ts";
-import { Router } from "../core/routing/router.ts";
-import { execute } from "../core/executor.ts";
+import { Pipeline } from "../core/pipeline/pipeline.ts";
+import type { Router } from "../core/routing/router.ts";
 import * as registry from "../registry.ts";
 import { ignoredHttpClientKeys } from "../config/sections/http-client.ts";
 import { parseJsonBody, readBody } from "./body.ts";
+import { diagnosticsResponse } from "./diagnostics.ts";
 import { errorResponse } from "./error-response.ts";
-import { jsonResponse, streamResponse } from "./respond.ts";
+import { generate, type GenerateDeps } from "./generate.ts";
+import { createRoutingRuntime, type RoutingRuntime } from "./routing-runtime.ts";
 import { compilePattern } from "./route-pattern.ts";
 import type { ServerConfig } from "./server-config.ts";
 
@@ -37,10 +38,12 @@ interface Route {
 }
 
 export interface App {
-  fetch(request: Request, disableIdleTimeout: (request: Request) => void): Promise<Response>;
+  /** `peer` is the client's IP address when known (diagnostics admit loopback without a secret). */
+  fetch(request: Request, disableIdleTimeout: (request: Request) => void, peer?: string): Promise<Response>;
   backends: readonly BackendInstance[];
   pipeline: Pipeline;
   router: Router;
+  runtime: RoutingRuntime;
   close(): Promise<void>;
 }
 
@@ -98,8 +101,9 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
   const limits = limitsOf(config);
   const backends = createBackends(config, table.backendKinds, options);
   const pipeline = createPipeline(config, table.features, log);
-  const models = Object.entries(config.models ?? {}).map(([name, entry]) => ({ name, backend: entry.backend, providerModelId: entry.provider_model_id }));
-  const router = new Router({ backends, defaultRoute: config.routing.default_route, aliases: config.model_aliases, models });
+  const runtime = createRoutingRuntime(config, backends, log);
+  const { router } = runtime;
+  const deps: GenerateDeps = { runtime, pipeline, limits, log };
 
   const services: FrontendServices = {
     // Table names route as they are; backend models by `prefix:model`.
@@ -108,11 +112,11 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
       ...backends.flatMap((backend) => backend.models().map((model) => ({ ...model, selector: `${backend.prefix ?? backend.id}:${model.id}` }))),
     ],
     async countTokens(call: CanonicalCall, headers: Headers): Promise<number> {
-      const [candidate] = router.plan(router.selectorFor(call.model, headers), call.model);
+      const candidate = router.firstCandidate(call.model, headers);
       const backend = candidate?.backend;
-      if (backend?.countTokens) {
+      if (candidate && backend?.countTokens) {
         return backend.countTokens(call, {
-          model: candidate!.model,
+          model: candidate.model,
           signal: AbortSignal.timeout(30_000),
           aLegId: randomId("a_"),
           bLegId: randomId("b_"),
@@ -129,40 +133,10 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     },
   };
 
-  async function generate(frontend: FrontendCodec, request: Request, inbound: InboundRequest, disableIdleTimeout: (request: Request) => void): Promise<Response> {
-    // Models may think for minutes before the first byte: the idle cut must not apply here.
-    disableIdleTimeout(request);
-    const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
-    checkJsonDepth(body, limits.maxJsonDepth);
-    const decoded = frontend.decode(body, inbound);
-    checkCallLimits(decoded, limits);
-    const context: RequestContext = { call: decoded, headers: request.headers, dialect: frontend.dialect, state: new Map(), log };
-    await pipeline.runRequestStages(context);
-    const call = context.call;
-    const selector = router.selectorFor(call.model, request.headers, context.routeHint);
-    const candidates = router.plan(selector, call.model);
-    const aLegId = randomId("a_");
-    const execution = await execute({
-      call,
-      candidates,
-      maxAttempts: config.routing.max_attempts,
-      signal: request.signal,
-      context,
-      pipeline,
-      aLegId,
-      log,
-    });
-    const headers = { "x-lip-a-leg-id": aLegId };
-    if (call.stream) {
-      return streamResponse(frontend.createStreamEncoder(call, inbound), execution.events, { headers, pipeline, context });
-    }
-    return jsonResponse(frontend, call, execution.events, { headers, pipeline, context });
-  }
-
   const routes: Route[] = [];
   for (const frontend of table.frontends) {
     for (const pattern of frontend.generateRoutes) {
-      routes.push({ method: "POST", match: compilePattern(pattern), frontend, handle: (request, inbound, timeout) => generate(frontend, request, inbound, timeout) });
+      routes.push({ method: "POST", match: compilePattern(pattern), frontend, handle: (request, inbound, timeout) => generate(deps, frontend, request, inbound, timeout) });
     }
     for (const extra of frontend.extraRoutes ?? []) {
       routes.push({
@@ -188,9 +162,12 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     backends,
     pipeline,
     router,
-    async fetch(request, disableIdleTimeout) {
+    runtime,
+    async fetch(request, disableIdleTimeout, peer) {
       const url = new URL(request.url);
       const { pathname } = url;
+      const diagnostics = await diagnosticsResponse(runtime, backends, request, url, peer);
+      if (diagnostics) return diagnostics;
       if (pathname === "/" && (request.method === "HEAD" || request.method === "GET")) {
         return request.method === "HEAD" ? new Response(null, { status: 200 }) : Response.json({ name: "lipstd", status: "ok" });
       }
@@ -220,6 +197,7 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     },
     async close() {
       await Promise.all(backends.map((backend) => backend.close?.()));
+      await runtime.continuity.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { createCollector } from "../core/collect.ts";
 import type { FrontendCodec, StreamEncoder } from "../core/codec.ts";
 import type { CanonicalCall } from "../core/model/call.ts";
 import type { CanonicalEvent } from "../core/model/events.ts";
+import { toCanonicalError } from "../core/model/errors.ts";
 import type { Pipeline, RequestContext } from "../core/pipeline/pipeline.ts";
 import { errorResponse } from "./error-response.ts";
 
@@ -9,6 +10,40 @@ interface RespondOptions {
   headers: Record<string, string>;
   pipeline: Pipeline;
   context: RequestContext;
+}
+
+/** What a pending execution resolves to: its events, and a way to drop them unread. */
+export interface PendingEvents {
+  events: AsyncIterable<CanonicalEvent>;
+  abandon(): void;
+}
+
+interface StreamOptions extends RespondOptions {
+  /** While `events` is still a pending promise, send the encoder's keepalive this often. */
+  keepaliveMs?: number;
+}
+
+const waited = Symbol("waited");
+
+/**
+ * Waits for a pending execution, writing keepalives while it takes long (load balancers cut
+ * idle connections; thinking models can take minutes to their first token). One timer per
+ * interval, and none at all once output flows.
+ */
+async function awaitWithKeepalive<T>(pending: Promise<T>, intervalMs: number, keepalive: () => void): Promise<T> {
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = new Promise<typeof waited>((resolve) => {
+      timer = setTimeout(() => resolve(waited), intervalMs);
+    });
+    try {
+      const result = await Promise.race([pending, tick]);
+      if (result !== waited) return result as T;
+    } finally {
+      clearTimeout(timer);
+    }
+    keepalive();
+  }
 }
 
 const textEncoder = new TextEncoder();
@@ -21,23 +56,57 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
  * Streams encoded events with a Bun direct stream: each event is written and flushed as it
  * arrives, with no intermediate queue. A failed client write ends the loop, and leaving the
  * loop returns the event generator, which cancels the upstream request.
+ *
+ * `events` may still be pending (the executor has not committed an attempt yet): the response
+ * has started, so keepalives hold the connection and a failure becomes the dialect's error
+ * event instead of an HTTP status.
  */
-export function streamResponse(encoder: StreamEncoder, events: AsyncIterable<CanonicalEvent>, options: RespondOptions): Response {
+export function streamResponse(
+  encoder: StreamEncoder,
+  events: AsyncIterable<CanonicalEvent> | Promise<PendingEvents>,
+  options: StreamOptions,
+): Response {
   const { pipeline, context } = options;
   const observe = pipeline.has("final_stream_observation") || pipeline.has("traffic_observation");
   const egress = pipeline.has("egress_encoding");
   const collector = observe ? createCollector() : undefined;
-  const iterator = events[Symbol.asyncIterator]();
+  let iterator: AsyncIterator<CanonicalEvent> | undefined;
+  let closed = false;
   const source: Bun.DirectUnderlyingSource<Uint8Array> = {
     type: "direct",
     async pull(controller: ReadableStreamDirectController) {
       const write = (chunk: Uint8Array | string): void => {
         if (chunk.length === 0) return;
         const bytes = egress ? pipeline.encodeEgress(toBytes(chunk), context) : chunk;
-        controller.write(bytes);
-        controller.flush();
+        try {
+          controller.write(bytes);
+          controller.flush();
+        } catch (thrown) {
+          closed = true;
+          throw thrown;
+        }
       };
       try {
+        if (events instanceof Promise) {
+          let ready: PendingEvents;
+          try {
+            ready = await awaitWithKeepalive(events, options.keepaliveMs ?? 15_000, () => write(encoder.keepalive()));
+          } catch (thrown) {
+            if (closed) {
+              // The client left while we waited: whatever the executor commits later is dropped.
+              void events.then((late) => late.abandon(), () => undefined);
+              throw thrown;
+            }
+            const error = toCanonicalError(thrown);
+            collector?.add({ type: "error", error });
+            write(encoder.encode({ type: "error", error }));
+            write(encoder.end());
+            return;
+          }
+          iterator = ready.events[Symbol.asyncIterator]();
+        } else {
+          iterator = events[Symbol.asyncIterator]();
+        }
         for (;;) {
           const next = await iterator.next();
           if (next.done) break;
@@ -48,13 +117,14 @@ export function streamResponse(encoder: StreamEncoder, events: AsyncIterable<Can
       } catch (thrown) {
         context.log("debug", "stream ended early", { error: String(thrown) });
       } finally {
-        await iterator.return?.();
+        await iterator?.return?.();
         if (collector) pipeline.observeCompletion(collector.response, context);
         controller.close();
       }
     },
     cancel() {
-      void iterator.return?.();
+      closed = true;
+      void iterator?.return?.();
     },
   };
   const body = new ReadableStream(source);

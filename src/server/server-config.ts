@@ -20,7 +20,7 @@ export interface ServerConfig {
     };
   };
   backends: BackendConfig[];
-  routing: { default_route?: string; max_attempts: number };
+  routing: RoutingConfig;
   model_aliases: ModelAlias[];
   /** Bare model names → backend id + provider model id (config `models:`). */
   models?: Record<string, { backend: string; provider_model_id: string }>;
@@ -33,5 +33,35 @@ export interface ServerConfig {
     idle_conn_timeout: number;
     max_idle_conns?: number;
   };
+  continuity?: ContinuityConfig;
+  diagnostics?: DiagnosticsConfig;
   features?: Record<string, Record<string, unknown> | undefined>;
+}
+
+/** Durations are milliseconds after load. Optional keys take the defaults in routing-settings.ts. */
+export interface RoutingConfig {
+  default_route?: string;
+  max_attempts: number;
+  retry?: { max_retries?: number; initial_backoff?: number; max_backoff?: number };
+  health?: {
+    circuit_breaker?: { enabled?: boolean; failure_threshold?: number; open_for?: number };
+    degraded_signal?: string;
+    /** Accept `X-LLM-Proxy-Test-Mode` from clients (integration tests only). */
+    test_mode?: boolean;
+  };
+}
+
+export interface ContinuityConfig {
+  store?: "memory" | "sqlite";
+  max_legs?: number;
+  ttl?: number;
+  sqlite_path?: string;
+}
+
+export interface DiagnosticsConfig {
+  enabled?: boolean;
+  shared_secret?: string;
+  health_path?: string;
+  attempts_path?: string;
+  route_trace_path?: string;
 }

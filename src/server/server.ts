@@ -36,7 +36,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     // Bodies are limited by our own reader, which answers 413 in the client's dialect.
     maxRequestBodySize: Math.max(config.server.max_body_bytes * 2, 1024 * 1024),
     fetch(request, bunServer) {
-      return app.fetch(request, (streaming) => bunServer.timeout(streaming, 0));
+      return app.fetch(request, (streaming) => bunServer.timeout(streaming, 0), bunServer.requestIP(request)?.address);
     },
     error(error) {
       options.log("error", "unhandled server error", { error: error.stack ?? error.message });

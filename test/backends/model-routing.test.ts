@@ -81,8 +81,8 @@ describe("router", () => {
       models: [{ name: "gpt-special", backend: "second", providerModelId: "gpt-4o" }],
     });
     const headers = new Headers();
-    expect(router.selectorFor("gpt-special", headers)).toBe("second:gpt-4o");
-    expect(router.selectorFor("gpt-4.1", headers)).toBe("first:gpt-4.1");
-    expect(router.selectorFor("claude-x", headers)).toBe("stub:claude-x");
+    expect(router.selectorFor("gpt-special", headers).text).toBe("second:gpt-4o");
+    expect(router.selectorFor("gpt-4.1", headers).text).toBe("first:gpt-4.1");
+    expect(router.selectorFor("claude-x", headers).text).toBe("stub:claude-x");
   });
 });

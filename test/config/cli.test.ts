@@ -143,7 +143,7 @@ describe("schema and version", () => {
     const result = await run(["schema"]);
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout);
-    expect(Object.keys(schema.properties)).toEqual(["server", "backends", "routing", "model_aliases", "models", "http_client", "logging", "features"]);
+    expect(Object.keys(schema.properties)).toEqual(["server", "backends", "routing", "model_aliases", "models", "http_client", "continuity", "diagnostics", "logging", "features"]);
     const stub = schema.properties.backends.items.anyOf.find((branch: { properties: { kind: { const: string } } }) => branch.properties.kind.const === "local-stub");
     expect(stub.properties).toHaveProperty("text");
     expect(stub.properties).toHaveProperty("api_key_env_var_root");

@@ -11,7 +11,18 @@ describe("defaults", () => {
       stream_keepalive_interval: 15000,
       limits: { max_messages: 4096, max_parts_per_message: 2048, max_tools: 2048, max_text_bytes: 8388608, max_json_depth: 64 },
     });
-    expect(config.routing).toEqual({ max_attempts: 3 });
+    expect(config.routing).toEqual({
+      max_attempts: 3,
+      retry: { max_retries: 0, initial_backoff: 250, max_backoff: 5000 },
+      health: { circuit_breaker: { enabled: false, failure_threshold: 5, open_for: 30_000 }, degraded_signal: "[LLM_PROXY_PROVIDER_DEGRADED]", test_mode: false },
+    });
+    expect(config.continuity).toEqual({ store: "memory", max_legs: 100_000, ttl: 0 });
+    expect(config.diagnostics).toEqual({
+      enabled: false,
+      health_path: "/diagnostics/health",
+      attempts_path: "/diagnostics/attempts",
+      route_trace_path: "/diagnostics/route-trace",
+    });
     expect(config.model_aliases).toEqual([]);
     expect(config.logging).toEqual({ level: "info", format: "text" });
     expect(config.features).toEqual({});

@@ -144,6 +144,7 @@ export function chatRequestBody(call: CanonicalCall, model: string, quirks: Chat
   if (options.presencePenalty !== undefined) body.presence_penalty = options.presencePenalty;
   if (options.frequencyPenalty !== undefined) body.frequency_penalty = options.frequencyPenalty;
   if (options.user !== undefined) body.user = options.user;
+  if (options.verbosity !== undefined) body.verbosity = options.verbosity;
   const format = options.responseFormat;
   if (format) {
     body.response_format =

@@ -202,7 +202,9 @@ function unsupported(call: CanonicalCall): RequestWarning[] {
 export function responsesRequestBody(call: CanonicalCall, model: string, options: ResponsesRequestOptions): { body: Item; warnings: RequestWarning[] } {
   const sameDialect = call.sourceDialect === responsesDialect;
   // The Responses frontend keeps unmodelled fields here, plus `hosted_tools`, `verbosity` and `include`.
-  const { hosted_tools: hostedTools, verbosity, include: clientInclude, ...passthrough } = sameDialect ? (call.extensions[responsesDialect] ?? {}) : {};
+  const { hosted_tools: hostedTools, verbosity: clientVerbosity, include: clientInclude, ...passthrough } = sameDialect ? (call.extensions[responsesDialect] ?? {}) : {};
+  // A route param (`?verbosity=`) sets the canonical option, which wins over the client's.
+  const verbosity = call.options.verbosity ?? clientVerbosity;
   const store = typeof passthrough.store === "boolean" ? passthrough.store : options.store;
   const [first, ...rest] = call.messages;
   const fromInstructions = sameDialect && first?.role === "system" && first.extensions?.[responsesDialect]?.source === "instructions";

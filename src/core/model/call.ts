@@ -60,6 +60,8 @@ export interface CallOptions {
   seed?: number;
   presencePenalty?: number;
   frequencyPenalty?: number;
+  /** Output length preference (OpenAI `verbosity` / Responses `text.verbosity`); also settable by a route param. */
+  verbosity?: "low" | "medium" | "high";
   /** End-user identifier for abuse tracking (Chat `user`/`safety_identifier`, Anthropic metadata.user_id). */
   user?: string;
 }

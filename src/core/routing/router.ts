@@ -1,12 +1,12 @@
 import type { BackendInstance } from "../codec.ts";
-import type { Candidate } from "../executor.ts";
 import { LipError } from "../model/errors.ts";
+import { type ModelAlias, ModelAliases } from "./aliases.ts";
 import { backendNames, type ModelRoute, ModelTable } from "./model-table.ts";
+import { compilePlan, type Candidate, planCandidates, type RoutePlan, type SelectorSource } from "./route-plan.ts";
+import { parseSelector } from "./selector-parser.ts";
 
-export interface ModelAlias {
-  pattern: string;
-  replacement: string;
-}
+export type { ModelAlias } from "./aliases.ts";
+export { invalidSelector } from "./selector-error.ts";
 
 export interface RouterOptions {
   /** Enabled backends in config order. */
@@ -17,25 +17,33 @@ export interface RouterOptions {
   models?: readonly ModelRoute[];
 }
 
-export function invalidSelector(message: string): LipError {
-  return new LipError("invalid_request", `invalid route selector: ${message}`, { code: "invalid_route_selector" });
+export interface SelectorChoice {
+  text: string;
+  source: SelectorSource;
 }
 
+const planCacheSize = 512;
+
+/** Leading `{...}` and `[...]` blocks, so `[weight=2]openai:gpt-4o^…` is seen as naming `openai`. */
+const decorations = /^\s*(\{[^}]*\})?\s*(\[[^\]]*\]\s*)*/;
+
 /**
- * Where a request goes. Selector sources, first hit wins: the `X-LIP-Route` header, the body
- * model when its text before the first `:` names an enabled backend (id or `backend_prefix`),
- * a model alias, the `models:` table or a backend serving the bare name, `routing.default_route`,
- * then the first enabled backend (with its default model, or the client's model when it has none).
+ * Where a request goes. Selector sources, first hit wins: the `X-LIP-Route` header, a
+ * route_hinting feature's hint, the body model when the text before its first `:` names an
+ * enabled backend (id or `backend_prefix`) or a model alias matches it, the `models:` table or
+ * a backend serving the bare name, `routing.default_route`, then the first enabled backend with
+ * its default model. Aliases apply to the whole selector before parsing.
  */
 export class Router {
   private readonly byId: Map<string, BackendInstance>;
-  private readonly aliases: Array<{ regex: RegExp; replacement: string }>;
+  private readonly aliases: ModelAliases;
+  private readonly plans = new Map<string, RoutePlan>();
   readonly models: ModelTable;
 
   constructor(private readonly options: RouterOptions) {
     this.byId = backendNames(options.backends);
     this.models = new ModelTable(options.models ?? [], options.backends);
-    this.aliases = options.aliases.map((alias) => ({ regex: new RegExp(alias.pattern), replacement: alias.replacement }));
+    this.aliases = new ModelAliases(options.aliases);
   }
 
   get backends(): readonly BackendInstance[] {
@@ -46,48 +54,56 @@ export class Router {
     return this.byId.get(id);
   }
 
-  /** The selector text for a request, before aliases. */
-  selectorFor(model: string, headers: Headers, hint?: string): string {
-    const header = headers.get("x-lip-route")?.trim();
-    if (header) return header;
-    if (hint) return hint;
-    const colon = model.indexOf(":");
-    if (colon > 0 && this.byId.has(model.slice(0, colon))) return model;
-    const aliased = this.applyAliases(model);
-    if (aliased !== model) return aliased;
-    const mapped = this.models.selectorFor(model);
-    if (mapped) return mapped;
-    if (this.options.defaultRoute) return this.options.defaultRoute;
+  private namesBackend(text: string): boolean {
+    const rest = text.replace(decorations, "");
+    const colon = rest.indexOf(":");
+    return colon > 0 && this.byId.has(rest.slice(0, colon).trim());
+  }
+
+  /** The route used when a request names none: `routing.default_route`, else the first enabled backend. */
+  effectiveDefaultRoute(clientModel = ""): SelectorChoice {
+    if (this.options.defaultRoute) return { text: this.options.defaultRoute, source: "default_route" };
     const first = this.options.backends[0];
     if (!first) throw new LipError("not_found", "no enabled backend", { code: "no_route" });
-    return `${first.id}:${first.defaultModel || model}`;
+    const model = first.defaultModel || clientModel;
+    if (!model) throw new LipError("invalid_request", `backend '${first.id}' has no default model and the request names none`, { code: "no_route", param: "model" });
+    return { text: `${first.id}:${model}`, source: "first_backend" };
   }
 
-  applyAliases(selector: string): string {
-    for (const alias of this.aliases) {
-      if (alias.regex.test(selector)) return selector.replace(alias.regex, alias.replacement);
-    }
-    return selector;
+  /** The selector text for a request, before aliases. */
+  selectorFor(model: string, headers: Headers, hint?: string): SelectorChoice {
+    const header = headers.get("x-lip-route")?.trim();
+    if (header) return { text: header, source: "header" };
+    if (hint) return { text: hint, source: "route_hint" };
+    if (this.namesBackend(model)) return { text: model, source: "model" };
+    if (model && this.aliases.apply(model) !== model) return { text: model, source: "alias" };
+    const mapped = this.models.selectorFor(model);
+    if (mapped) return { text: mapped, source: "models" };
+    return this.effectiveDefaultRoute(model);
   }
 
-  /** Compile a selector to ordered candidates: `a:m1|b:m2` fails over left to right. */
-  plan(selector: string, clientModel: string): Candidate[] {
-    const text = this.applyAliases(selector.trim());
-    if (text === "") throw invalidSelector("empty selector");
-    return text.split("|").map((arm, position) => {
-      const leaf = arm.trim();
-      if (leaf === "") throw invalidSelector(`empty arm at position ${position}`);
-      const colon = leaf.indexOf(":");
-      if (colon < 0) {
-        const fallback = this.options.backends[0];
-        if (!fallback) throw new LipError("not_found", "no enabled backend", { code: "no_route" });
-        return { backend: fallback, model: leaf };
-      }
-      const id = leaf.slice(0, colon);
-      const model = leaf.slice(colon + 1) || clientModel;
-      const backend = this.byId.get(id);
-      if (!backend) throw new LipError("not_found", `unknown or disabled backend '${id}' in route selector`, { code: "model_not_found" });
-      return { backend, model: model || backend.defaultModel };
+  /** Aliases → parse → resolve backends. Cached by text: the same route compiles once. */
+  plan(choice: SelectorChoice): RoutePlan {
+    const cacheKey = `${choice.source}\u0000${choice.text}`;
+    const cached = this.plans.get(cacheKey);
+    if (cached) return cached;
+    const text = this.aliases.apply(choice.text.trim());
+    const plan = compilePlan(parseSelector(text), choice.source, {
+      backend: (id) => this.byId.get(id),
+      defaultBackend: () => this.options.backends[0],
     });
+    if (this.plans.size >= planCacheSize) this.plans.delete(this.plans.keys().next().value!);
+    this.plans.set(cacheKey, plan);
+    return plan;
+  }
+
+  /** The first candidate a request would try (for token counting). */
+  firstCandidate(model: string, headers: Headers): Candidate | undefined {
+    return planCandidates(this.plan(this.selectorFor(model, headers)))[0];
+  }
+
+  /** Validate a selector at startup (default route, aliases' outputs are checked per request). */
+  check(text: string): RoutePlan {
+    return this.plan({ text, source: "default_route" });
   }
 }

@@ -1,0 +1,80 @@
+import type { ALegRecord, AttemptRecord, ContinuityStore, StoreLimits } from "./types.ts";
+
+interface Entry {
+  leg: ALegRecord;
+  attempts: AttemptRecord[];
+}
+
+/** Attempts kept per A-leg in memory; older ones drop off first. */
+const maxAttemptsPerLeg = 1000;
+
+/** The default store: bounded by `max_legs` with LRU eviction and an optional idle TTL. */
+export class MemoryContinuityStore implements ContinuityStore {
+  readonly kind = "memory";
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly limits: StoreLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private expired(entry: Entry): boolean {
+    return this.limits.ttlMs !== undefined && this.now() - entry.leg.updatedAt > this.limits.ttlMs;
+  }
+
+  private touch(id: string): Entry | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    if (this.expired(entry)) return undefined;
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  private evict(): void {
+    while (this.entries.size > this.limits.maxLegs) this.entries.delete(this.entries.keys().next().value!);
+    // Map order is least recently used first, so expired entries sit at the front.
+    for (const [id, entry] of this.entries) {
+      if (!this.expired(entry)) break;
+      this.entries.delete(id);
+    }
+  }
+
+  async getALeg(id: string): Promise<ALegRecord | undefined> {
+    const entry = this.touch(id);
+    return entry ? { ...entry.leg, routeState: { ...entry.leg.routeState } } : undefined;
+  }
+
+  async putALeg(record: ALegRecord): Promise<void> {
+    const entry = this.touch(record.id);
+    const leg = { ...record, routeState: { ...record.routeState } };
+    if (entry) entry.leg = leg;
+    else this.entries.set(record.id, { leg, attempts: [] });
+    this.evict();
+  }
+
+  async putAttempt(record: AttemptRecord): Promise<void> {
+    const entry = this.entries.get(record.aLegId);
+    if (!entry) return;
+    const copy = { ...record };
+    const index = entry.attempts.findLastIndex((attempt) => attempt.bLegId === record.bLegId);
+    if (index >= 0) entry.attempts[index] = copy;
+    else {
+      entry.attempts.push(copy);
+      if (entry.attempts.length > maxAttemptsPerLeg) entry.attempts.shift();
+    }
+  }
+
+  async listAttempts(aLegId: string, limit: number): Promise<AttemptRecord[]> {
+    const entry = this.touch(aLegId);
+    return entry ? entry.attempts.slice(-limit).map((attempt) => ({ ...attempt })) : [];
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,161 @@
+import { LipError, toCanonicalError } from "../model/errors.ts";
+import type { CanonicalEvent } from "../model/events.ts";
+import { isContentEvent } from "../model/events.ts";
+import { randomId } from "../model/ids.ts";
+import { applyRouteParams } from "../routing/route-params.ts";
+import type { Candidate } from "../routing/route-plan.ts";
+import type { AttemptRecord, ExecuteRequest } from "./types.ts";
+
+/** An attempt that committed: what it read ahead, the live iterator, and how to let go of it. */
+export interface CommittedAttempt {
+  ok: true;
+  buffered: CanonicalEvent[];
+  iterator: AsyncIterator<CanonicalEvent>;
+  /** Stops the upstream request (if still running) and detaches listeners. */
+  release(): void;
+}
+
+export interface FailedAttempt {
+  ok: false;
+  error: LipError;
+  /** Ended by us (lost race, client gone, global budget) rather than by the backend. */
+  stopped: boolean;
+}
+
+export interface AttemptHandle {
+  candidate: Candidate;
+  record: AttemptRecord;
+  /** Never rejects. */
+  settled: Promise<CommittedAttempt | FailedAttempt>;
+  /** Cancel the attempt now (its upstream request is aborted, not drained). */
+  stop(reason: LipError): void;
+}
+
+export type CommitRule = (event: CanonicalEvent) => boolean;
+
+/** Failover commits on the first content event; so does a finished (empty) answer. */
+export const commitsOnContent: CommitRule = (event) => isContentEvent(event) || event.type === "response_finished";
+
+/** A race is won by the first non-whitespace text or reasoning, a tool call, or a finished answer. */
+export const winsRace: CommitRule = (event) => {
+  switch (event.type) {
+    case "text_delta":
+    case "reasoning_delta":
+      return event.text.trim().length > 0;
+    case "tool_call_started":
+    case "response_finished":
+      return true;
+    default:
+      return false;
+  }
+};
+
+export function asLipError(thrown: unknown): LipError {
+  if (thrown instanceof LipError) return thrown;
+  const error = toCanonicalError(thrown);
+  return new LipError(error.kind, error.message, error);
+}
+
+const truncated = () => new LipError("upstream", "upstream stream ended without a finish event", { code: "truncated_stream" });
+
+export interface AttemptOptions {
+  candidate: Candidate;
+  request: ExecuteRequest;
+  /** Aborted for the whole execution (client gone, global TTFT budget spent). */
+  parent: AbortSignal;
+  role: string;
+  commit: CommitRule;
+  /** Forced failure for the client test mode: the backend is not called. */
+  injectedFailure?: LipError;
+}
+
+/**
+ * Starts one backend attempt and reads ahead until it commits or fails. A leaf TTFT budget
+ * runs from the start of the attempt to its commit; expiry is a recoverable timeout.
+ */
+export function startAttempt(options: AttemptOptions): AttemptHandle {
+  const { candidate, request, parent } = options;
+  const record: AttemptRecord = {
+    bLegId: randomId("b_"),
+    aLegId: request.conversation.aLegId,
+    seq: request.nextSeq(),
+    backendId: candidate.backend.id,
+    model: candidate.model,
+    role: options.role,
+    startedAt: Date.now(),
+  };
+  request.sink?.update(record);
+  const abort = new AbortController();
+  let stopReason: LipError | undefined;
+  const stop = (reason: LipError) => {
+    if (abort.signal.aborted) return;
+    stopReason = reason;
+    abort.abort(reason);
+  };
+  const onParent = () => stop(asLipError(parent.reason));
+  parent.addEventListener("abort", onParent, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = candidate.leaf.ttftTimeoutMs;
+  if (budget !== undefined) {
+    timer = setTimeout(() => {
+      stop(new LipError("timeout", `no first token from ${candidate.key} within ${budget / 1000}s`, { code: "ttft_timeout", recoverable: true }));
+    }, budget);
+  }
+  const stopped = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(stopReason), { once: true }));
+  stopped.catch(() => undefined);
+  let iterator: AsyncIterator<CanonicalEvent> | undefined;
+  const detach = () => {
+    clearTimeout(timer);
+    parent.removeEventListener("abort", onParent);
+  };
+  const release = () => {
+    detach();
+    if (!abort.signal.aborted) abort.abort(new LipError("cancelled", "attempt released"));
+  };
+
+  async function readAhead(): Promise<CommittedAttempt | FailedAttempt> {
+    const buffered: CanonicalEvent[] = [];
+    try {
+      if (parent.aborted) throw asLipError(parent.reason);
+      if (options.injectedFailure) throw options.injectedFailure;
+      const info = { backendId: candidate.backend.id, model: candidate.model, attempt: record.seq, phase: "start" as const };
+      let call = applyRouteParams(request.call, candidate.leaf.params);
+      if (request.pipeline.has("candidate_attempt_transform")) {
+        call = request.pipeline.transformAttempt(call === request.call ? structuredClone(call) : call, info, request.context);
+      }
+      request.pipeline.notifyAttempt(info, request.context);
+      iterator = candidate.backend
+        .stream(call, {
+          model: candidate.model,
+          signal: abort.signal,
+          aLegId: record.aLegId,
+          bLegId: record.bLegId,
+          clientHeaders: request.context.headers,
+          log: request.log,
+        })
+        [Symbol.asyncIterator]();
+      for (;;) {
+        const next = await Promise.race([iterator.next(), stopped]);
+        if (next.done) throw truncated();
+        const event = next.value;
+        if (event.type === "error") throw new LipError(event.error.kind, event.error.message, event.error);
+        buffered.push(event);
+        if (options.commit(event)) {
+          record.firstOutputAt = Date.now();
+          clearTimeout(timer);
+          return { ok: true, buffered, iterator, release };
+        }
+      }
+    } catch (thrown) {
+      if (stopReason === undefined && !(thrown instanceof LipError) && !(thrown instanceof DOMException)) {
+        request.log("error", "internal fault in backend", { backend: candidate.backend.id, error: thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown) });
+      }
+      const error = stopReason ?? asLipError(thrown);
+      release();
+      void iterator?.return?.()?.catch(() => undefined);
+      return { ok: false, error, stopped: stopReason !== undefined };
+    }
+  }
+
+  return { candidate, record, settled: readAhead(), stop };
+}

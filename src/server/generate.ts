@@ -1,0 +1,118 @@
+import type { FrontendCodec, InboundRequest, Logger } from "../core/codec.ts";
+import { execute, type Execution } from "../core/executor.ts";
+import { checkCallLimits, checkJsonDepth, type RequestLimits } from "../core/model/limits.ts";
+import { toCanonicalError } from "../core/model/errors.ts";
+import type { Pipeline, RequestContext } from "../core/pipeline/pipeline.ts";
+import { estimateContextTokens } from "../core/routing/context-size.ts";
+import type { RouteDecision } from "../core/routing/route-trace.ts";
+import { parseJsonBody, readBody } from "./body.ts";
+import { clientIdentity } from "./client-identity.ts";
+import { errorResponse } from "./error-response.ts";
+import { jsonResponse, streamResponse } from "./respond.ts";
+import type { RoutingRuntime } from "./routing-runtime.ts";
+import { requestedTestMode } from "./test-mode.ts";
+
+export interface GenerateDeps {
+  runtime: RoutingRuntime;
+  pipeline: Pipeline;
+  limits: RequestLimits;
+  log: Logger;
+}
+
+/** True once `promise` settles (either way) within `ms`, false when the wait runs out first. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One generate request: decode, run the request stages, route, execute, respond. A streaming
+ * request whose first token takes longer than `server.stream_keepalive_interval` gets its
+ * response started with keepalives; a later failure then arrives as the dialect's error event.
+ */
+export async function generate(
+  deps: GenerateDeps,
+  frontend: FrontendCodec,
+  request: Request,
+  inbound: InboundRequest,
+  disableIdleTimeout: (request: Request) => void,
+): Promise<Response> {
+  const { runtime, pipeline, limits, log } = deps;
+  const { router, settings } = runtime;
+  // Models may think for minutes before the first byte: the idle cut must not apply here.
+  disableIdleTimeout(request);
+  const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
+  checkJsonDepth(body, limits.maxJsonDepth);
+  const decoded = frontend.decode(body, inbound);
+  checkCallLimits(decoded, limits);
+  const context: RequestContext = { call: decoded, headers: request.headers, dialect: frontend.dialect, state: new Map(), log };
+  await pipeline.runRequestStages(context);
+  const call = context.call;
+  const testMode = requestedTestMode(request, inbound.url, settings.testMode);
+  const choice = router.selectorFor(call.model, request.headers, context.routeHint);
+  const plan = router.plan(choice);
+  const turn = await runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call));
+  const headers = { "x-lip-a-leg-id": turn.aLegId };
+  let tokens: number | undefined;
+  const decision: RouteDecision = { at: Date.now(), aLegId: turn.aLegId, selector: plan.selector, source: plan.source, firstTurn: turn.conversation.firstTurn, attempts: [] };
+  const pending: Promise<Execution> = execute({
+    call,
+    plan,
+    conversation: turn.conversation,
+    affinity: runtime.affinity,
+    breaker: runtime.breaker,
+    maxAttempts: settings.maxAttempts,
+    retry: settings.retry,
+    degradedSignal: settings.degradedSignal,
+    ...(testMode && { testMode }),
+    signal: request.signal,
+    context,
+    pipeline,
+    log,
+    sink: {
+      update(record) {
+        if (!decision.attempts.includes(record)) decision.attempts.push(record);
+        turn.sink.update(record);
+      },
+    },
+    onFinished: turn.end,
+    nextSeq: turn.nextSeq,
+    contextTokens: () => (tokens ??= estimateContextTokens(call)),
+  });
+  runtime.trace.push(decision);
+  pending.then(
+    (execution) => {
+      decision.committed = execution.candidate.key;
+    },
+    (thrown) => {
+      decision.error = toCanonicalError(thrown).message;
+      turn.end();
+    },
+  );
+
+  // An interval of 0 turns the pre-first-token keepalive off.
+  if (call.stream && settings.keepaliveMs > 0) {
+    if (!(await settlesWithin(pending, settings.keepaliveMs))) {
+      return streamResponse(frontend.createStreamEncoder(call, inbound), pending, { headers, pipeline, context, keepaliveMs: settings.keepaliveMs });
+    }
+  }
+  let execution: Execution;
+  try {
+    execution = await pending;
+  } catch (thrown) {
+    const failed = errorResponse(frontend, toCanonicalError(thrown));
+    failed.headers.set("x-lip-a-leg-id", turn.aLegId);
+    return failed;
+  }
+  if (call.stream) {
+    return streamResponse(frontend.createStreamEncoder(call, inbound), execution.events, { headers, pipeline, context });
+  }
+  return jsonResponse(frontend, call, execution.events, { headers, pipeline, context });
+}
