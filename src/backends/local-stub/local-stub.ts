@@ -26,6 +26,9 @@ const options = Type.Object({
   chunks: Type.Optional(Type.Integer({ minimum: 1, description: "Split the text into this many deltas." })),
   chunk_delay_ms: Type.Optional(Type.Integer({ minimum: 0, description: "Delay between deltas." })),
   fail_status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: "Fail before output with this HTTP status." })),
+  finish_reason: Type.Optional(
+    Type.Union([Type.Literal("stop"), Type.Literal("length"), Type.Literal("content_filter")], { description: "Finish reason of an answer without tool calls (default stop)." }),
+  ),
 });
 
 interface StubSettings {
@@ -43,6 +46,7 @@ interface StubSettings {
   chunks: number;
   chunkDelayMs: number;
   failStatus?: number;
+  finishReason: "stop" | "length" | "content_filter";
 }
 
 function settingsOf(config: BackendConfig): StubSettings {
@@ -62,6 +66,7 @@ function settingsOf(config: BackendConfig): StubSettings {
     chunks: get<number>("chunks") ?? 1,
     chunkDelayMs: get<number>("chunk_delay_ms") ?? 0,
     failStatus: get<number>("fail_status"),
+    finishReason: get<StubSettings["finishReason"]>("finish_reason") ?? "stop",
   };
 }
 
@@ -154,7 +159,7 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
     type: "usage",
     usage: { inputTokens: settings.inputTokens, outputTokens: settings.outputTokens, totalTokens: settings.inputTokens + settings.outputTokens },
   };
-  yield { type: "response_finished", finishReason: toolCalls.length > 0 ? "tool_calls" : "stop" };
+  yield { type: "response_finished", finishReason: toolCalls.length > 0 ? "tool_calls" : settings.finishReason };
 }
 
 export const localStubKind: BackendKind = {

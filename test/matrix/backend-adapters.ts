@@ -1,0 +1,165 @@
+/**
+ * One adapter per backend codec: how to start its emulator, its lipstd config entry, how to script
+ * a named step (a provider-neutral Turn), and how to read back what arrived upstream. local-stub
+ * has no wire: each step is a configured entry, and its `echo_call` answer is the read-back.
+ */
+import type { BackendConfig } from "../../src/core/backend-kind.ts";
+import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
+import { deltasOf, type Emulator, type EmulatorOptions, joined, type Step, type StreamFaults, type Turn } from "../emulators/harness.ts";
+import { startEmulator as startChat } from "../emulators/openai-chat.ts";
+import type { ClientResult } from "./frontend-drivers.ts";
+import { defaultSteps, fallbackText, type StepName } from "./turns.ts";
+import { readBedrock, readChat, readStubEcho, type Upstream } from "./upstream-readers.ts";
+
+export type BackendEntry = Partial<BackendConfig> & { id: string; kind: string };
+
+export interface BackendAdapter {
+  /** The backend kind: the table's column. */
+  kind: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Config entries, once started (emulator URLs are known then). */
+  entries(): BackendEntry[];
+  /** The route selector that reaches this backend for a step. */
+  selector(step: StepName): string;
+  /** Scripts the upstream's next answer(s) and returns the model the client should send. */
+  route(step: StepName): string;
+  /** The turn behind a step, for expectations. */
+  turn(step: StepName): Turn;
+  /** The text a client sees for a step; undefined where the backend echoes the call instead. */
+  answerText(step: StepName): string | undefined;
+  /** What reached the provider on the last request (`result` is the client's answer to it). */
+  upstream(result: ClientResult): Upstream;
+  requestCount(): number;
+  /** Does this provider report cache reads (usage scenario)? */
+  reportsCache: boolean;
+  /** The opaque reasoning value this provider issues and must get back unchanged, if any. */
+  reasoningToken(): string | undefined;
+}
+
+interface EmulatedOptions {
+  kind: string;
+  model: string;
+  start(options: EmulatorOptions): Emulator | Promise<Emulator>;
+  entry(emulator: Emulator): Omit<BackendEntry, "id" | "kind">;
+  read(body: unknown): Upstream;
+  /** A cut after the second text delta of the break step: frame counts differ per wire. */
+  breakFault: StreamFaults;
+  overrides?: Partial<Record<StepName, Step>>;
+}
+
+/** The reasoning text a client should see for a turn: thinking text, else the summary. */
+export function reasoningTextOf(turn: Turn): string {
+  return joined(turn.reasoning?.text) || (turn.reasoning?.summary ?? []).join("\n\n");
+}
+
+export function emulated(options: EmulatedOptions): BackendAdapter {
+  const steps = { ...defaultSteps(options.breakFault), ...options.overrides };
+  let emulator: Emulator | undefined;
+  let pending: Step = steps.text;
+  const running = () => emulator ?? (() => { throw new Error(`${options.kind}: emulator not started`); })();
+  const turnOf = (step: StepName): Turn => {
+    const scripted = steps[step];
+    return "reply" in scripted ? scripted.reply : {};
+  };
+  return {
+    kind: options.kind,
+    async start() {
+      emulator = await options.start({ script: () => pending });
+    },
+    async stop() {
+      await emulator?.stop();
+    },
+    entries: () => [{ id: options.kind, kind: options.kind, default_model: options.model, ...options.entry(running()) }],
+    selector: () => `${options.kind}:${options.model}`,
+    route(step) {
+      pending = steps[step];
+      return `${options.kind}:${options.model}`;
+    },
+    turn: turnOf,
+    answerText: (step) => joined(turnOf(step).text),
+    upstream() {
+      const last = running().requests.at(-1);
+      if (!last) throw new Error(`${options.kind}: no upstream request recorded`);
+      return options.read(last.body);
+    },
+    requestCount: () => running().requests.length,
+    reportsCache: true,
+    reasoningToken: () => turnOf("reasoning").reasoning?.signature ?? turnOf("reasoning").reasoning?.encrypted,
+  };
+}
+
+/** Steps whose answer is the stub's echo of the call: the read-back of what arrived. */
+const echoSteps: ReadonlySet<StepName> = new Set(["toolsAnswer", "reasoningAnswer", "image"]);
+
+function stubKnobs(step: StepName, scripted: Step): Record<string, unknown> {
+  if (echoSteps.has(step)) return { echo_call: true };
+  if ("error" in scripted) return { fail_status: scripted.error.status };
+  const turn = scripted.reply;
+  const texts = deltasOf(turn.text);
+  return {
+    text: texts.join(""),
+    chunks: Math.max(1, texts.length),
+    ...(turn.reasoning?.text !== undefined && { reasoning_text: joined(turn.reasoning.text) }),
+    ...(turn.toolCalls && { tool_calls: turn.toolCalls.map((call) => ({ name: call.name, args: joined(call.arguments) })) }),
+    ...(turn.usage && { input_tokens: turn.usage.input, output_tokens: turn.usage.output }),
+    ...(turn.finish && turn.finish !== "tool_calls" && { finish_reason: turn.finish }),
+    ...(step === "break" && { stream_error_after_text_delta: true }),
+  };
+}
+
+export function localStub(): BackendAdapter {
+  const steps = defaultSteps({});
+  const names = Object.keys(steps) as StepName[];
+  const selector = (step: StepName) => `local-stub-${step}:stub`;
+  const turnOf = (step: StepName): Turn => {
+    const scripted = steps[step];
+    return "reply" in scripted ? scripted.reply : {};
+  };
+  return {
+    kind: "local-stub",
+    start: async () => {},
+    stop: async () => {},
+    entries: () => names.map((step) => ({ id: `local-stub-${step}`, kind: "local-stub", ...stubKnobs(step, steps[step]) })),
+    selector,
+    route: selector,
+    turn: turnOf,
+    answerText: (step) => (echoSteps.has(step) ? undefined : joined(turnOf(step).text)),
+    upstream: (result) => readStubEcho(result.text),
+    requestCount: () => 0,
+    reportsCache: false,
+    reasoningToken: () => "stub-signature",
+  };
+}
+
+/** The entry failover lands on. */
+export const fallbackEntry: BackendEntry = { id: "matrix-fallback", kind: "local-stub", text: fallbackText };
+
+export function openaiLegacy(): BackendAdapter {
+  return emulated({
+    kind: "openai-legacy",
+    model: "gpt-4.1",
+    start: (options) => startChat(options),
+    entry: (emulator) => ({ base_url: emulator.url, api_key: "sk-matrix-openai-legacy" }),
+    read: readChat,
+    // role chunk, "partial ", "answer " — then the connection is reset.
+    breakFault: { cutAfterFrames: 3 },
+  });
+}
+
+export function bedrock(): BackendAdapter {
+  return emulated({
+    kind: "bedrock",
+    model: "anthropic.claude-sonnet-4-5",
+    start: (options) => startBedrock(options),
+    entry: (emulator) => ({ base_endpoint: emulator.url, region: "us-west-2", access_key_id: "AKIDMATRIX", secret_access_key: "matrix-secret" }),
+    read: readBedrock,
+    // messageStart, "partial ", "answer " — then the HTTP/2 stream is reset.
+    breakFault: { cutAfterFrames: 3 },
+  });
+}
+
+/** Every backend codec on this branch, in the table's column order. */
+export function backendAdapters(): BackendAdapter[] {
+  return [localStub(), openaiLegacy(), bedrock()];
+}
