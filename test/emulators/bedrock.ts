@@ -79,6 +79,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     session.on("close", () => sessions.delete(session));
   });
   server.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    // A deliberate reset (cutAfterFrames) errors this server-side stream too; unheard, that error is uncaught.
+    stream.on("error", () => {});
     const chunks: Buffer[] = [];
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("end", async () => {

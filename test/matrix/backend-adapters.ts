@@ -7,9 +7,10 @@ import type { BackendConfig } from "../../src/core/backend-kind.ts";
 import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
 import { deltasOf, type Emulator, type EmulatorOptions, joined, type Step, type StreamFaults, type Turn } from "../emulators/harness.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
+import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import type { ClientResult } from "./frontend-drivers.ts";
 import { defaultSteps, fallbackText, type StepName } from "./turns.ts";
-import { readBedrock, readChat, readStubEcho, type Upstream } from "./upstream-readers.ts";
+import { readBedrock, readChat, readResponses, readStubEcho, type Upstream } from "./upstream-readers.ts";
 
 export type BackendEntry = Partial<BackendConfig> & { id: string; kind: string };
 
@@ -114,7 +115,9 @@ export function localStub(): BackendAdapter {
   const selector = (step: StepName) => `local-stub-${step}:stub`;
   const turnOf = (step: StepName): Turn => {
     const scripted = steps[step];
-    return "reply" in scripted ? scripted.reply : {};
+    if (!("reply" in scripted)) return {};
+    // The stub mints its own call ids.
+    return { ...scripted.reply, ...(scripted.reply.toolCalls && { toolCalls: scripted.reply.toolCalls.map(({ id: _id, ...call }) => call) }) };
   };
   return {
     kind: "local-stub",
@@ -147,6 +150,34 @@ export function openaiLegacy(): BackendAdapter {
   });
 }
 
+export function openaiResponses(): BackendAdapter {
+  return emulated({
+    kind: "openai-responses",
+    model: "gpt-5",
+    start: (options) => startResponses(options),
+    entry: (emulator) => ({ base_url: emulator.url, api_key: "sk-matrix-openai-responses" }),
+    read: readResponses,
+    // created, in_progress, output_item.added, content_part.added, "partial ", "answer " — then reset.
+    breakFault: { cutAfterFrames: 6 },
+    overrides: {
+      // Responses reasoning is a summary plus an encrypted_content payload, replayed as an input item.
+      reasoning: { reply: { reasoning: { summary: ["Two plus two is four."], encrypted: "enc-matrix-reasoning" }, text: "The answer is 4.", usage: { input: 20, output: 30, reasoning: 24 } } },
+    },
+  });
+}
+
+/** The one OpenAI-compatible preset in the matrix: OpenRouter (attribution headers, compatible quirks). */
+export function openrouter(): BackendAdapter {
+  return emulated({
+    kind: "openrouter",
+    model: "anthropic/claude-sonnet-4.5",
+    start: (options) => startChat({ ...options, reasoningField: "reasoning" }),
+    entry: (emulator) => ({ base_url: emulator.url, api_key: "sk-or-matrix", app_url: "https://matrix.example" }),
+    read: readChat,
+    breakFault: { cutAfterFrames: 3 },
+  });
+}
+
 export function bedrock(): BackendAdapter {
   return emulated({
     kind: "bedrock",
@@ -161,5 +192,5 @@ export function bedrock(): BackendAdapter {
 
 /** Every backend codec on this branch, in the table's column order. */
 export function backendAdapters(): BackendAdapter[] {
-  return [localStub(), openaiLegacy(), bedrock()];
+  return [localStub(), openaiResponses(), openaiLegacy(), bedrock(), openrouter()];
 }

@@ -28,7 +28,10 @@ export interface ClientResult {
   finish?: string;
   /** Canonical arithmetic: input includes cache reads and writes, output includes reasoning. */
   usage?: { input: number; output: number; cached: number; total?: number };
+  /** Thrown by the SDK. */
   error?: ClientError;
+  /** An inconsistency the driver noticed without a throw (a stream that ended without its terminal event). */
+  problem?: string;
 }
 
 export interface Ask {
@@ -62,25 +65,6 @@ export interface FrontendDriver {
   /** How this dialect says each finish (dialects.md §5). */
   finishes: Record<Finish, string>;
   ask(ask: Ask): Promise<Exchange>;
-}
-
-export const matrixTools = [
-  { name: "get_weather", description: "Current weather in a city.", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
-  { name: "get_time", description: "Current time in a zone.", parameters: { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] } },
-];
-
-/** Arguments as an object whatever the dialect's wire form (JSON text or object). */
-export function parsedArguments(value: unknown): unknown {
-  if (typeof value !== "string") return value ?? {};
-  try {
-    return JSON.parse(value || "{}");
-  } catch {
-    return value;
-  }
-}
-
-export function emptyResult(): ClientResult {
-  return { text: "", toolCalls: [], reasoning: { text: "" } };
 }
 
 /** All four dialects, in the table's row order. */

@@ -34,9 +34,10 @@ export function bedrockError(backendId: string, thrown: unknown): LipError {
     // No service answer at all: a transport failure (refused, reset, TLS) is worth a failover.
     return new LipError("upstream", message, { status: 502, recoverable: true, code: "upstream_transport" });
   }
-  const kind = status === 429 ? "rate_limited" : status === 408 ? "timeout" : status === 400 ? "invalid_request" : status === 403 ? "permission" : status === 404 ? "not_found" : status === 401 ? "authentication" : "upstream";
+  const kind = status === 503 ? "overloaded" : status === 429 ? "rate_limited" : status === 408 ? "timeout" : status === 400 ? "invalid_request" : status === 403 ? "permission" : status === 404 ? "not_found" : status === 401 ? "authentication" : "upstream";
   return new LipError(kind, message, {
-    status: status >= 500 ? 502 : status,
+    // As for every other provider (upstreamHttpError): an unavailable upstream stays a 503, other 5xx become 502.
+    status: status >= 500 ? (status === 503 ? 503 : 502) : status,
     recoverable: known?.recoverable ?? status >= 500,
     code: name,
   });

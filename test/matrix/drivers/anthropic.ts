@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { type Ask, type ClientResult, emptyResult, type Exchange, type FollowUp, type FrontendDriver, matrixTools } from "../frontend-drivers.ts";
+import type { Ask, ClientResult, Exchange, FollowUp, FrontendDriver } from "../frontend-drivers.ts";
+import { emptyResult, matrixTools } from "./common.ts";
 
 type MessageParam = Anthropic.MessageParam;
 

@@ -1,5 +1,6 @@
 import { ApiError, type Content, type GenerateContentConfig, type GenerateContentResponse, GoogleGenAI, type Part } from "@google/genai";
-import { type Ask, type ClientResult, emptyResult, type Exchange, type FollowUp, type FrontendDriver, matrixTools } from "../frontend-drivers.ts";
+import type { Ask, ClientResult, Exchange, FollowUp, FrontendDriver } from "../frontend-drivers.ts";
+import { emptyResult, matrixTools } from "./common.ts";
 
 const tools = [{ functionDeclarations: matrixTools.map((tool) => ({ name: tool.name, description: tool.description, parametersJsonSchema: tool.parameters })) }];
 

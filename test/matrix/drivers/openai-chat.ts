@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { type Ask, type ClientResult, emptyResult, type Exchange, type FollowUp, type FrontendDriver, matrixTools, parsedArguments } from "../frontend-drivers.ts";
+import type { Ask, ClientResult, Exchange, FollowUp, FrontendDriver } from "../frontend-drivers.ts";
+import { emptyResult, matrixTools, parsedArguments } from "./common.ts";
 
 /** Chat message fields lipstd adds beyond the SDK's types (OpenRouter's reasoning convention). */
 interface ReasoningFields {

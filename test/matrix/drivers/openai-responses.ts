@@ -1,6 +1,7 @@
 import OpenAI from "openai";
-import type { Response, ResponseCreateParamsNonStreaming, ResponseInputItem, ResponseOutputItem } from "openai/resources/responses/responses";
-import { type Ask, type ClientResult, emptyResult, type Exchange, type FollowUp, type FrontendDriver, matrixTools, parsedArguments } from "../frontend-drivers.ts";
+import type { Response, ResponseCreateParamsNonStreaming, ResponseInputContent, ResponseInputItem, ResponseOutputItem } from "openai/resources/responses/responses";
+import type { Ask, ClientResult, Exchange, FollowUp, FrontendDriver } from "../frontend-drivers.ts";
+import { emptyResult, matrixTools, parsedArguments } from "./common.ts";
 
 const tools = matrixTools.map((tool) => ({ type: "function" as const, strict: false, ...tool }));
 
@@ -51,10 +52,10 @@ async function answer(client: OpenAI, body: ResponseCreateParamsNonStreaming, st
   } catch (thrown) {
     return { result: { ...emptyResult(), text, error: errorOf(thrown) }, output: [] };
   }
-  if (!final) return { result: { ...emptyResult(), text, error: { typed: false, message: "stream ended without a terminal response event" } }, output: [] };
+  if (!final) return { result: { ...emptyResult(), text, problem: "stream ended without a terminal response event" }, output: [] };
   const result = resultOf(final);
   // The streamed deltas and the final response must agree, or a streaming client shows something else.
-  if (text !== result.text) result.error = { typed: false, message: `streamed text ${JSON.stringify(text)} differs from the final response's ${JSON.stringify(result.text)}` };
+  if (text !== result.text) result.problem = `streamed text ${JSON.stringify(text)} differs from the final response's ${JSON.stringify(result.text)}`;
   return { result, output: final.output };
 }
 
@@ -82,9 +83,9 @@ export function openaiResponsesDriver(baseUrl: string): FrontendDriver {
     dialect: "openai-responses",
     finishes: { stop: "completed", length: "incomplete:max_output_tokens", tool_calls: "completed", content_filter: "incomplete:content_filter" },
     ask(ask: Ask) {
-      const content: Array<Record<string, unknown>> = [{ type: "input_text", text: ask.prompt }];
+      const content: ResponseInputContent[] = [{ type: "input_text", text: ask.prompt }];
       if (ask.image) content.push({ type: "input_image", image_url: `data:${ask.image.mediaType};base64,${ask.image.data}`, detail: "auto" });
-      return run([{ role: "user", content } as ResponseInputItem], ask);
+      return run([{ role: "user", content }], ask);
     },
   };
 }
