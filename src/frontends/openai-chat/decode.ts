@@ -99,6 +99,18 @@ function decodeReasoningDetails(value: unknown, path: string): ReasoningPart[] {
   });
 }
 
+/** An encrypted detail with no text whose `id` names a call of the message is that call's signature (see encode). */
+function withCallSignatures(parts: Part[]): Part[] {
+  const calls = new Map(parts.flatMap((part) => (part.type === "tool_call" ? [[part.id, part] as const] : [])));
+  return parts.filter((part) => {
+    if (part.type !== "reasoning" || !part.opaque || part.signature || part.text !== "" || part.id === undefined) return true;
+    const call = calls.get(part.id);
+    if (!call || call.signature) return true;
+    call.signature = part.opaque;
+    return false;
+  });
+}
+
 function decodeMessage(value: unknown, path: string): Message {
   const message = expectObject(value, path);
   const role = expectString(message.role, `${path}.role`);
@@ -132,7 +144,7 @@ function decodeMessage(value: unknown, path: string): Message {
           });
         });
       }
-      return { role, parts, ...(name && { name }) };
+      return { role, parts: withCallSignatures(parts), ...(name && { name }) };
     }
     case "tool": {
       const callId = expectString(message.tool_call_id, `${path}.tool_call_id`);

@@ -44,6 +44,15 @@ export function reasoningDetails(part: ReasoningPart): Array<Record<string, unkn
   return [{ type: "reasoning.encrypted", data: part.opaque.value, format: part.opaque.dialect, ...(part.text && { text: part.text }), ...(part.signature && { signature: part.signature.value }), ...(part.id && { id: part.id }) }];
 }
 
+/**
+ * A tool call's signature (Gemini signs function calls) rides as an encrypted reasoning detail
+ * whose `id` is the call's id, as OpenRouter carries Gemini's; decode gives it back to that call.
+ */
+export function toolCallSignatureDetail(part: Pick<ToolCallPart, "id" | "signature">): Record<string, unknown> | undefined {
+  if (!part.signature) return undefined;
+  return { type: "reasoning.encrypted", id: part.id, data: part.signature.value, format: part.signature.dialect };
+}
+
 export function chatCompletionId(upstreamId: string): string {
   return upstreamId.startsWith("chatcmpl-") ? upstreamId : `chatcmpl-${upstreamId}`;
 }
@@ -79,12 +88,15 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
           reasoningText = "";
           return chunk(`{"reasoning_details":${JSON.stringify(details)}}`);
         }
-        case "tool_call_started":
+        case "tool_call_started": {
           toolOrdinal++;
           sawTool = true;
-          return chunk(
-            `{"tool_calls":[{"index":${toolOrdinal},"id":${JSON.stringify(event.id)},"type":"function","function":{"name":${JSON.stringify(event.name)},"arguments":""}}]}`,
+          const carrier = toolCallSignatureDetail(event);
+          return (
+            (carrier ? chunk(`{"reasoning_details":[${JSON.stringify(carrier)}]}`) : "") +
+            chunk(`{"tool_calls":[{"index":${toolOrdinal},"id":${JSON.stringify(event.id)},"type":"function","function":{"name":${JSON.stringify(event.name)},"arguments":""}}]}`)
           );
+        }
         case "tool_call_args_delta":
           return event.delta === "" ? "" : chunk(`{"tool_calls":[{"index":${toolOrdinal},"function":{"arguments":${JSON.stringify(event.delta)}}}]}`);
         case "usage":
@@ -119,7 +131,11 @@ export function encodeChatResponse(response: CollectedResponse, call: CanonicalC
   const details: Array<Record<string, unknown>> = [];
   for (const part of response.parts) {
     if (part.type === "text") content += part.text;
-    else if (part.type === "tool_call") toolCalls.push(part);
+    else if (part.type === "tool_call") {
+      toolCalls.push(part);
+      const carrier = toolCallSignatureDetail(part);
+      if (carrier) details.push(carrier);
+    }
     else if (part.type === "reasoning") {
       reasoning += part.text;
       if (part.signature || part.opaque) details.push(...reasoningDetails(part));

@@ -150,3 +150,60 @@ describe("Chat stream encoding", () => {
     expect(back.messages[1]!.parts[0]).toEqual({ type: "reasoning", text: "Hmm", kind: "thinking", signature: { dialect: "anthropic", value: "sig" } });
   });
 });
+
+describe("Chat: tool-call signatures (Gemini signs function calls)", () => {
+  const signed: CanonicalEvent[] = checkEvents([
+    { type: "response_started", id: "g1", model: "gemini-x", created: 1700000000 },
+    { type: "message_started", role: "assistant" },
+    { type: "tool_call_started", index: 0, id: "c1", name: "get_weather", signature: { dialect: "gemini", value: "gsig" } },
+    { type: "tool_call_finished", index: 0, arguments: '{"city":"Paris"}' },
+    { type: "tool_call_started", index: 1, id: "c2", name: "get_time" },
+    { type: "tool_call_finished", index: 1, arguments: "{}" },
+    { type: "response_finished", finishReason: "tool_calls" },
+  ]) as CanonicalEvent[];
+  const expectedCall = { type: "tool_call", id: "c1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { dialect: "gemini", value: "gsig" } };
+
+  test("the JSON form carries it as an encrypted detail named by the call id, and the echo gives it back to that call", () => {
+    const collector = createCollector();
+    for (const event of signed) collector.add(event);
+    const message = (encodeChatResponse(collector.response, call) as { choices: Array<{ message: Record<string, unknown> }> }).choices[0]!.message;
+    expect(message.reasoning_details).toEqual([{ type: "reasoning.encrypted", id: "c1", data: "gsig", format: "gemini" }]);
+    const back = decodeChatRequest({ model: "m", messages: [{ role: "user", content: "x" }, message] });
+    expect(back.messages[1]!.parts).toEqual([expectedCall, { type: "tool_call", id: "c2", name: "get_time", arguments: "{}" }]);
+  });
+
+  test("the stream sends the detail just before its call; accumulated, it decodes the same way", () => {
+    const encoder = createChatStreamEncoder(call);
+    const deltas = signed
+      .map((event) => encoder.encode(event))
+      .join("")
+      .split("\n\n")
+      .filter((frame) => frame.startsWith("data: {"))
+      .map((frame) => (JSON.parse(frame.slice(6)) as { choices: Array<{ delta: Record<string, any> }> }).choices[0]?.delta ?? {});
+    expect(deltas.map((delta) => Object.keys(delta).join(","))).toEqual(["role,content", "reasoning_details", "tool_calls", "tool_calls", ""]);
+    const message = {
+      role: "assistant",
+      content: null,
+      reasoning_details: deltas.flatMap((delta) => delta.reasoning_details ?? []),
+      tool_calls: deltas.flatMap((delta) => delta.tool_calls ?? []).map((entry: any) => ({ id: entry.id, type: "function", function: { name: entry.function.name, arguments: entry.id === "c1" ? '{"city":"Paris"}' : "{}" } })),
+    };
+    const back = decodeChatRequest({ model: "m", messages: [{ role: "user", content: "x" }, message] });
+    expect(back.messages[1]!.parts[0]).toEqual(expectedCall);
+  });
+
+  test("an encrypted detail naming no call of the message stays reasoning", () => {
+    const back = decodeChatRequest({
+      model: "m",
+      messages: [
+        { role: "user", content: "x" },
+        {
+          role: "assistant",
+          content: null,
+          reasoning_details: [{ type: "reasoning.encrypted", id: "elsewhere", data: "opaque", format: "openai-responses" }],
+          tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+        },
+      ],
+    });
+    expect(back.messages[1]!.parts[0]).toEqual({ type: "reasoning", text: "", opaque: { dialect: "openai-responses", value: "opaque" }, id: "elsewhere" });
+  });
+});
