@@ -44,7 +44,8 @@ function sameSignature(part: Part, carried: CarriedReasoning): boolean {
 /**
  * Thought parts that were streamed as several parts come back as several parts. A later part
  * absorbs an earlier unsigned one, except into a Gemini-signed part: Gemini asks that a part
- * with a signature is never merged with one without.
+ * with a signature is never merged with one without. A foreign block's envelope rides on its
+ * last part only, so that part's kind (a Responses summary) names the whole block.
  */
 function appendModelPart(parts: Part[], part: Part): void {
   const previous = parts[parts.length - 1];
@@ -54,7 +55,7 @@ function appendModelPart(parts: Part[], part: Part): void {
     !previous.signature &&
     !previous.opaque &&
     part.signature?.dialect !== geminiDialect &&
-    (previous.kind ?? "thinking") === (part.kind ?? "thinking")
+    ((previous.kind ?? "thinking") === (part.kind ?? "thinking") || part.signature !== undefined || part.opaque !== undefined)
   ) {
     parts[parts.length - 1] = { ...part, text: previous.text + part.text } as ReasoningPart;
     return;

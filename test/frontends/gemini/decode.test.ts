@@ -274,6 +274,14 @@ describe("gemini decode: thoughts and signatures", () => {
     ]);
   });
 
+  test("a streamed foreign summary comes back whole: its envelope, on the last part only, names the block's kind", () => {
+    const envelope = encodeThoughtSignature({ opaque: { dialect: "openai-responses", value: "gAAAAB" }, kind: "summary" })!;
+    const call = decode({
+      contents: [userText("go"), { role: "model", parts: [{ text: "Two plus two", thought: true }, { text: " is four.", thought: true, thoughtSignature: envelope }, { text: "4" }] }],
+    });
+    expect(call.messages[1]!.parts[0]).toEqual({ type: "reasoning", text: "Two plus two is four.", kind: "summary", opaque: { dialect: "openai-responses", value: "gAAAAB" } });
+  });
+
   test("a foreign signature envelope restores signature, opaque payload, summary kind and item id", () => {
     const envelope = encodeThoughtSignature({
       opaque: { dialect: "openai-responses", value: "gAAAAB" },
