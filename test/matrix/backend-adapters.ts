@@ -4,13 +4,14 @@
  * has no wire: each step is a configured entry, and its `echo_call` answer is the read-back.
  */
 import type { BackendConfig } from "../../src/core/backend-kind.ts";
+import { startEmulator as startAnthropic } from "../emulators/anthropic.ts";
 import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
 import { deltasOf, type Emulator, type EmulatorOptions, joined, type Step, type StreamFaults, type Turn } from "../emulators/harness.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import type { ClientResult } from "./frontend-drivers.ts";
-import { defaultSteps, fallbackText, type StepName } from "./turns.ts";
-import { readBedrock, readChat, readResponses, readStubEcho, type Upstream } from "./upstream-readers.ts";
+import { defaultSteps, fallbackText, type StepName, turns } from "./turns.ts";
+import { readAnthropic, readBedrock, readChat, readResponses, readStubEcho, type Upstream } from "./upstream-readers.ts";
 
 export type BackendEntry = Partial<BackendConfig> & { id: string; kind: string };
 
@@ -21,7 +22,9 @@ export interface BackendAdapter {
   stop(): Promise<void>;
   /** Config entries, once started (emulator URLs are known then). */
   entries(): BackendEntry[];
-  /** The route selector that reaches this backend for a step. */
+  /** Its `models:` table rows (model name clients send → backend + provider model id). */
+  models(): Record<string, { backend: string; provider_model_id: string }>;
+  /** The route selector (`backend:model`) that reaches this backend for a step; failover aliases use it. */
   selector(step: StepName): string;
   /** Scripts the upstream's next answer(s) and returns the model the client should send. */
   route(step: StepName): string;
@@ -36,6 +39,11 @@ export interface BackendAdapter {
   reportsCache: boolean;
   /** The opaque reasoning value this provider issues and must get back unchanged, if any. */
   reasoningToken(): string | undefined;
+  /**
+   * Gemini signs single parts: streamed thought parts come back to it as they came, the signature
+   * on its own part. Elsewhere a signature covers the whole reasoning block's text.
+   */
+  partSignatures?: boolean;
 }
 
 interface EmulatedOptions {
@@ -47,6 +55,7 @@ interface EmulatedOptions {
   /** A cut after the second text delta of the break step: frame counts differ per wire. */
   breakFault: StreamFaults;
   overrides?: Partial<Record<StepName, Step>>;
+  partSignatures?: boolean;
 }
 
 /** The reasoning text a client should see for a turn: thinking text, else the summary. */
@@ -72,10 +81,12 @@ export function emulated(options: EmulatedOptions): BackendAdapter {
       await emulator?.stop();
     },
     entries: () => [{ id: options.kind, kind: options.kind, default_model: options.model, ...options.entry(running()) }],
+    // Clients send a bare table name: provider ids with a `/` (OpenRouter) cannot ride in a Gemini URL path.
+    models: () => ({ [`matrix-${options.kind}`]: { backend: options.kind, provider_model_id: options.model } }),
     selector: () => `${options.kind}:${options.model}`,
     route(step) {
       pending = steps[step];
-      return `${options.kind}:${options.model}`;
+      return `matrix-${options.kind}`;
     },
     turn: turnOf,
     answerText: (step) => joined(turnOf(step).text),
@@ -87,6 +98,7 @@ export function emulated(options: EmulatedOptions): BackendAdapter {
     requestCount: () => running().requests.length,
     reportsCache: true,
     reasoningToken: () => turnOf("reasoning").reasoning?.signature ?? turnOf("reasoning").reasoning?.encrypted,
+    ...(options.partSignatures && { partSignatures: true }),
   };
 }
 
@@ -124,6 +136,7 @@ export function localStub(): BackendAdapter {
     start: async () => {},
     stop: async () => {},
     entries: () => names.map((step) => ({ id: `local-stub-${step}`, kind: "local-stub", ...stubKnobs(step, steps[step]) })),
+    models: () => ({}),
     selector,
     route: selector,
     turn: turnOf,
@@ -178,6 +191,22 @@ export function openrouter(): BackendAdapter {
   });
 }
 
+export function anthropic(): BackendAdapter {
+  return emulated({
+    kind: "anthropic",
+    model: "claude-sonnet-4-5",
+    start: (options) => startAnthropic(options),
+    entry: (emulator) => ({ base_url: emulator.url, api_key: "sk-ant-matrix" }),
+    read: readAnthropic,
+    // message_start, ping, content_block_start, "partial ", "answer " — then reset.
+    breakFault: { cutAfterFrames: 5 },
+    overrides: {
+      // Anthropic's own id shape.
+      tools: { reply: { ...turns.tools, toolCalls: turns.tools.toolCalls!.map((call, i) => ({ ...call, id: `toolu_0${i + 1}${call.name.replace("_", "")}` })) } },
+    },
+  });
+}
+
 export function bedrock(): BackendAdapter {
   return emulated({
     kind: "bedrock",
@@ -192,5 +221,5 @@ export function bedrock(): BackendAdapter {
 
 /** Every backend codec on this branch, in the table's column order. */
 export function backendAdapters(): BackendAdapter[] {
-  return [localStub(), openaiResponses(), openaiLegacy(), bedrock(), openrouter()];
+  return [localStub(), openaiResponses(), openaiLegacy(), anthropic(), bedrock(), openrouter()];
 }

@@ -18,10 +18,25 @@ function empty(): Upstream {
   return { calls: [], results: [], reasoning: [], images: [], userText: [] };
 }
 
-function textOf(content: Json): string {
+function flatText(content: Json): string {
   if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return content === undefined || content === null ? "" : JSON.stringify(content);
-  return content.map((part: Json) => (typeof part === "string" ? part : (part.text ?? ""))).join("");
+  if (Array.isArray(content)) return content.map((part: Json) => (typeof part === "string" ? part : (part.text ?? ""))).join("");
+  return content === undefined || content === null ? "" : JSON.stringify(content);
+}
+
+/**
+ * A tool result as text. Gemini wraps a text result as `{"output": text}` (its `response` must be
+ * an object), and a Gemini client's object reaches other providers as that JSON: both mean `text`.
+ */
+function textOf(content: Json): string {
+  const text = flatText(content);
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed === "object" && Object.keys(parsed).length === 1 && typeof parsed.output === "string") return parsed.output;
+  } catch {
+    // plain text
+  }
+  return text;
 }
 
 function dataUrl(url: string): { mediaType: string; data?: string } {
@@ -91,7 +106,7 @@ export function readGemini(body: Json): Upstream {
   for (const content of body.contents ?? []) {
     for (const part of content.parts ?? []) {
       if (part.functionCall) seen.calls.push({ id: part.functionCall.id, name: part.functionCall.name, ...(part.thoughtSignature && { signature: part.thoughtSignature }) });
-      else if (part.functionResponse) seen.results.push({ id: part.functionResponse.id, name: part.functionResponse.name, text: textOf(part.functionResponse.response?.output ?? part.functionResponse.response) });
+      else if (part.functionResponse) seen.results.push({ id: part.functionResponse.id, name: part.functionResponse.name, text: textOf(part.functionResponse.response) });
       else if (part.thought) seen.reasoning.push({ text: part.text ?? "", ...(part.thoughtSignature && { signature: part.thoughtSignature }) });
       else if (part.inlineData) seen.images.push({ mediaType: part.inlineData.mimeType, data: part.inlineData.data });
       else if (part.text !== undefined && content.role === "user") seen.userText.push(part.text);
@@ -124,7 +139,7 @@ export function readStubEcho(text: string): Upstream {
   for (const message of summary.messages) {
     for (const part of message.parts) {
       if (part.type === "tool_call") seen.calls.push({ id: part.id, name: part.name, ...(part.signature && { signature: part.signature.value }) });
-      else if (part.type === "tool_result") seen.results.push({ id: part.callId, text: part.content });
+      else if (part.type === "tool_result") seen.results.push({ id: part.callId, text: textOf(part.content) });
       else if (part.type === "reasoning") seen.reasoning.push({ text: part.text, ...((part.signature ?? part.opaque) && { signature: (part.signature ?? part.opaque).value }) });
       else if (part.type === "image") seen.images.push({ mediaType: part.mediaType });
       else if (part.type === "text" && message.role === "user") seen.userText.push(part.text);

@@ -31,7 +31,8 @@ export async function startWorld(backends = matrixBackends()): Promise<World> {
   await Promise.all(backends.map((backend) => backend.start()));
   const entries = [...backends.flatMap((backend) => backend.entries()), fallbackEntry];
   const aliases = backends.map((backend) => ({ pattern: `^failover-${backend.kind}$`, replacement: `${backend.selector("fail")}|${fallbackEntry.id}:stub` }));
-  const server = await startLipstd(testConfig(entries, { model_aliases: aliases }));
+  const models = Object.assign({}, ...backends.map((backend) => backend.models()));
+  const server = await startLipstd(testConfig(entries, { model_aliases: aliases, models }));
   const drivers = new Map(frontendDrivers(server.url).map((driver) => [driver.dialect, driver]));
   return {
     server,
