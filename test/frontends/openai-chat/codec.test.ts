@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { CanonicalCall } from "../../../src/core/model/call.ts";
 import { checkEvents } from "../../../src/core/model/event-checker.ts";
 import type { CanonicalEvent } from "../../../src/core/model/events.ts";
+import type { ToolCallPart } from "../../../src/core/model/parts.ts";
 import { LipError } from "../../../src/core/model/errors.ts";
 import { createCollector } from "../../../src/core/collect.ts";
 import { decodeChatRequest } from "../../../src/frontends/openai-chat/decode.ts";
@@ -161,7 +162,7 @@ describe("Chat: tool-call signatures (Gemini signs function calls)", () => {
     { type: "tool_call_finished", index: 1, arguments: "{}" },
     { type: "response_finished", finishReason: "tool_calls" },
   ]) as CanonicalEvent[];
-  const expectedCall = { type: "tool_call", id: "c1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { dialect: "gemini", value: "gsig" } };
+  const expectedCall: ToolCallPart = { type: "tool_call", id: "c1", name: "get_weather", arguments: '{"city":"Paris"}', signature: { dialect: "gemini", value: "gsig" } };
 
   test("the JSON form carries it as an encrypted detail named by the call id, and the echo gives it back to that call", () => {
     const collector = createCollector();
