@@ -1,17 +1,19 @@
 /**
  * One adapter per backend codec: how to start its emulator, its lipstd config entry, how to script
- * a named step (a provider-neutral Turn), and how to read back what arrived upstream. local-stub
- * has no wire: each step is a configured entry, and its `echo_call` answer is the read-back.
+ * a named step (a provider-neutral Turn), and how to read back what arrived upstream. local-stub,
+ * which has no wire, is in local-stub-adapter.ts.
  */
 import type { BackendConfig } from "../../src/core/backend-kind.ts";
 import { startEmulator as startAnthropic } from "../emulators/anthropic.ts";
 import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
-import { deltasOf, type Emulator, type EmulatorOptions, joined, type Step, type StreamFaults, type Turn } from "../emulators/harness.ts";
+import { startEmulator as startGemini } from "../emulators/gemini.ts";
+import { type Emulator, type EmulatorOptions, joined, type Step, type StreamFaults, type Turn } from "../emulators/harness.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import type { ClientResult } from "./frontend-drivers.ts";
-import { defaultSteps, fallbackText, type StepName, turns } from "./turns.ts";
-import { readAnthropic, readBedrock, readChat, readResponses, readStubEcho, type Upstream } from "./upstream-readers.ts";
+import { localStub } from "./local-stub-adapter.ts";
+import { defaultSteps, type StepName, turns } from "./turns.ts";
+import { readAnthropic, readBedrock, readChat, readGemini, readResponses, type Upstream } from "./upstream-readers.ts";
 
 export type BackendEntry = Partial<BackendConfig> & { id: string; kind: string };
 
@@ -34,7 +36,8 @@ export interface BackendAdapter {
   answerText(step: StepName): string | undefined;
   /** What reached the provider on the last request (`result` is the client's answer to it). */
   upstream(result: ClientResult): Upstream;
-  requestCount(): number;
+  /** Requests the provider received (absent for local-stub, which has no wire). */
+  requestCount?(): number;
   /** Does this provider report cache reads (usage scenario)? */
   reportsCache: boolean;
   /** The opaque reasoning value this provider issues and must get back unchanged, if any. */
@@ -63,11 +66,14 @@ export function reasoningTextOf(turn: Turn): string {
   return joined(turn.reasoning?.text) || (turn.reasoning?.summary ?? []).join("\n\n");
 }
 
-export function emulated(options: EmulatedOptions): BackendAdapter {
+function emulated(options: EmulatedOptions): BackendAdapter {
   const steps = { ...defaultSteps(options.breakFault), ...options.overrides };
   let emulator: Emulator | undefined;
   let pending: Step = steps.text;
-  const running = () => emulator ?? (() => { throw new Error(`${options.kind}: emulator not started`); })();
+  const running = (): Emulator => {
+    if (!emulator) throw new Error(`${options.kind}: emulator not started`);
+    return emulator;
+  };
   const turnOf = (step: StepName): Turn => {
     const scripted = steps[step];
     return "reply" in scripted ? scripted.reply : {};
@@ -96,60 +102,12 @@ export function emulated(options: EmulatedOptions): BackendAdapter {
       return options.read(last.body);
     },
     requestCount: () => running().requests.length,
+    // Every emulated provider reports cache reads in its usage (Chat/Responses cached_tokens, Anthropic cache_read_input_tokens, …).
     reportsCache: true,
     reasoningToken: () => turnOf("reasoning").reasoning?.signature ?? turnOf("reasoning").reasoning?.encrypted,
     ...(options.partSignatures && { partSignatures: true }),
   };
 }
-
-/** Steps whose answer is the stub's echo of the call: the read-back of what arrived. */
-const echoSteps: ReadonlySet<StepName> = new Set(["toolsAnswer", "reasoningAnswer", "image"]);
-
-function stubKnobs(step: StepName, scripted: Step): Record<string, unknown> {
-  if (echoSteps.has(step)) return { echo_call: true };
-  if ("error" in scripted) return { fail_status: scripted.error.status };
-  const turn = scripted.reply;
-  const texts = deltasOf(turn.text);
-  return {
-    text: texts.join(""),
-    chunks: Math.max(1, texts.length),
-    ...(turn.reasoning?.text !== undefined && { reasoning_text: joined(turn.reasoning.text) }),
-    ...(turn.toolCalls && { tool_calls: turn.toolCalls.map((call) => ({ name: call.name, args: joined(call.arguments) })) }),
-    ...(turn.usage && { input_tokens: turn.usage.input, output_tokens: turn.usage.output }),
-    ...(turn.finish && turn.finish !== "tool_calls" && { finish_reason: turn.finish }),
-    ...(step === "break" && { stream_error_after_text_delta: true }),
-  };
-}
-
-export function localStub(): BackendAdapter {
-  const steps = defaultSteps({});
-  const names = Object.keys(steps) as StepName[];
-  const selector = (step: StepName) => `local-stub-${step}:stub`;
-  const turnOf = (step: StepName): Turn => {
-    const scripted = steps[step];
-    if (!("reply" in scripted)) return {};
-    // The stub mints its own call ids.
-    return { ...scripted.reply, ...(scripted.reply.toolCalls && { toolCalls: scripted.reply.toolCalls.map(({ id: _id, ...call }) => call) }) };
-  };
-  return {
-    kind: "local-stub",
-    start: async () => {},
-    stop: async () => {},
-    entries: () => names.map((step) => ({ id: `local-stub-${step}`, kind: "local-stub", ...stubKnobs(step, steps[step]) })),
-    models: () => ({}),
-    selector,
-    route: selector,
-    turn: turnOf,
-    answerText: (step) => (echoSteps.has(step) ? undefined : joined(turnOf(step).text)),
-    upstream: (result) => readStubEcho(result.text),
-    requestCount: () => 0,
-    reportsCache: false,
-    reasoningToken: () => "stub-signature",
-  };
-}
-
-/** The entry failover lands on. */
-export const fallbackEntry: BackendEntry = { id: "matrix-fallback", kind: "local-stub", text: fallbackText };
 
 export function openaiLegacy(): BackendAdapter {
   return emulated({
@@ -207,6 +165,25 @@ export function anthropic(): BackendAdapter {
   });
 }
 
+export function gemini(): BackendAdapter {
+  return emulated({
+    kind: "gemini",
+    model: "gemini-3-pro-preview",
+    start: (options) => startGemini(options),
+    entry: (emulator) => ({ base_url: emulator.url, api_key: "AIzaMatrixKeyForTheEmulatorOnly000000" }),
+    read: readGemini,
+    // One chunk per delta: "partial ", "answer " — then reset.
+    breakFault: { cutAfterFrames: 2 },
+    overrides: {
+      // Gemini issues no call ids, and signs the first function call of a step (Gemini 3).
+      tools: { reply: { ...turns.tools, toolCalls: turns.tools.toolCalls!.map(({ id: _id, ...call }) => call), reasoning: { signature: "sig-gemini-calls" } } },
+      // A signed thought (the signature on the thought part itself).
+      reasoning: { reply: { ...turns.reasoning, gemini: { signatureOn: "thought" } } as Turn },
+    },
+    partSignatures: true,
+  });
+}
+
 export function bedrock(): BackendAdapter {
   return emulated({
     kind: "bedrock",
@@ -221,5 +198,5 @@ export function bedrock(): BackendAdapter {
 
 /** Every backend codec on this branch, in the table's column order. */
 export function backendAdapters(): BackendAdapter[] {
-  return [localStub(), openaiResponses(), openaiLegacy(), anthropic(), bedrock(), openrouter()];
+  return [localStub(), openaiResponses(), openaiLegacy(), anthropic(), gemini(), bedrock(), openrouter()];
 }

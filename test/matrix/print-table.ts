@@ -34,7 +34,7 @@ async function table(): Promise<{ markdown: string; failed: number }> {
           cells++;
           try {
             await scenario.run({ driver: world.driver(dialect), backend });
-            const reason = degradation(dialect, backend.kind, scenario.name);
+            const reason = degradation(backend.kind, scenario.name);
             marks.push(reason ? `degraded [${note(`degraded by design: ${reason}`)}]` : "✓");
           } catch (thrown) {
             failed++;

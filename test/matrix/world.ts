@@ -6,7 +6,8 @@
 import { backendKinds, frontends } from "../../src/registry.ts";
 import { testConfig } from "../helpers/config.ts";
 import { startLipstd, type TestServer } from "../helpers/lipstd.ts";
-import { type BackendAdapter, backendAdapters, fallbackEntry } from "./backend-adapters.ts";
+import { type BackendAdapter, backendAdapters } from "./backend-adapters.ts";
+import { fallbackEntry } from "./local-stub-adapter.ts";
 import { type FrontendDriver, frontendDrivers } from "./frontend-drivers.ts";
 
 const registeredDialects = new Set(frontends.map((frontend) => frontend.dialect));
