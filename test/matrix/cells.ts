@@ -46,6 +46,8 @@ function textScenario(stream: boolean): Scenario {
       expect(result.text).toBe(backend.answerText("text")!);
       expect(result.toolCalls).toEqual([]);
       expect(result.finish).toBe(driver.finishes.stop);
+      // The answer has an id of its own, beyond the dialect's prefix (chatcmpl-, resp_, msg_).
+      expect(result.id?.replace(/^(chatcmpl-|resp_|msg_)/, "")).toMatch(/^\S{4,}$/);
     },
   };
 }

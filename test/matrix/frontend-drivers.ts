@@ -19,6 +19,8 @@ export interface ClientError {
 }
 
 export interface ClientResult {
+  /** The response id the dialect shows (chat.completion id, resp_…, msg_…, responseId). */
+  id?: string;
   /** All text the client saw (partial when the stream broke). */
   text: string;
   toolCalls: Array<{ id: string; name: string; arguments: unknown }>;

@@ -38,7 +38,7 @@ async function* converseStream(client: BedrockRuntimeClient, id: string, default
     throw bedrockError(id, thrown);
   }
   if (!output.stream) throw new LipError("upstream", `upstream ${id} returned no stream`);
-  yield* mapper.start();
+  yield* mapper.start(output.$metadata.requestId);
   try {
     for await (const event of output.stream) yield* mapper.map(event);
   } catch (thrown) {

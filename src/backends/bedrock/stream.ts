@@ -1,6 +1,7 @@
 import type { ConverseStreamOutput } from "@aws-sdk/client-bedrock-runtime";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
+import { randomId } from "../../core/model/ids.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { bedrockError } from "./errors.ts";
 
@@ -57,9 +58,10 @@ export function createConverseMapper(backendId: string, model: string) {
   }
 
   return {
-    start(): CanonicalEvent[] {
+    /** `requestId`: Bedrock's x-amzn-requestid, the only id a ConverseStream answer has. */
+    start(requestId?: string): CanonicalEvent[] {
       return [
-        { type: "response_started", id: "", model, created: Math.floor(Date.now() / 1000) },
+        { type: "response_started", id: requestId || randomId("bedrock_"), model, created: Math.floor(Date.now() / 1000) },
         { type: "message_started", role: "assistant" },
       ];
     },

@@ -95,7 +95,7 @@ describe("gemini backend over HTTP", () => {
     expect(completion.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
   });
 
-  test("parallel function calls round trip: names recovered, ids matched, the sentinel on the unsigned first call", async () => {
+  test("parallel function calls round trip: names recovered, ids matched, the signature back on the first call (the sentinel when the client dropped it)", async () => {
     script = () => ({
       reply: {
         reasoning: { signature: "sig-gemini" },
@@ -117,22 +117,29 @@ describe("gemini backend over HTTP", () => {
     expect(calls[0]!.id).not.toBe(calls[1]!.id);
 
     script = () => ({ reply: { text: "Paris 21°C, Oslo 9°C." } });
-    const [request] = await during(() =>
-      client.chat.completions.create({
-        model: "g:gemini-2.5-flash",
-        tools,
-        messages: [
-          ...user,
-          first.choices[0]!.message,
-          { role: "tool", tool_call_id: calls[0]!.id, content: "21°C" },
-          { role: "tool", tool_call_id: calls[1]!.id, content: '{"celsius": 9}' },
-        ],
-      }),
-    );
+    const answerWith = (assistant: OpenAI.Chat.Completions.ChatCompletionMessageParam) =>
+      during(() =>
+        client.chat.completions.create({
+          model: "g:gemini-2.5-flash",
+          tools,
+          messages: [
+            ...user,
+            assistant,
+            { role: "tool", tool_call_id: calls[0]!.id, content: "21°C" },
+            { role: "tool", tool_call_id: calls[1]!.id, content: '{"celsius": 9}' },
+          ],
+        }),
+      );
+    const [request] = await answerWith(first.choices[0]!.message);
     const [, model, results] = request!.body.contents as Array<{ role: string; parts: Array<Record<string, any>> }>;
     expect(model!.parts.map((part) => part.functionCall.id)).toEqual([calls[0]!.id, calls[1]!.id]);
-    // The Chat client dropped Gemini's signature, so the current turn needs the documented sentinel.
-    expect(model!.parts.map((part) => part.thoughtSignature)).toEqual(["skip_thought_signature_validator", undefined]);
+    // Echoed as received, the message's reasoning_details carry Gemini's signature back to its call.
+    expect(model!.parts.map((part) => part.thoughtSignature)).toEqual(["sig-gemini", undefined]);
+    // A Chat client that drops reasoning_details loses it, so the current turn needs the documented sentinel.
+    const { reasoning_details: _dropped, ...bare } = first.choices[0]!.message as typeof first.choices[0]["message"] & { reasoning_details?: unknown };
+    const [plain] = await answerWith(bare);
+    const unsigned = (plain!.body.contents as Array<{ parts: Array<Record<string, any>> }>)[1]!;
+    expect(unsigned.parts.map((part) => part.thoughtSignature)).toEqual(["skip_thought_signature_validator", undefined]);
     expect(results!.parts).toEqual([
       { functionResponse: { name: "get_weather", id: calls[0]!.id, response: { output: "21°C" } } },
       { functionResponse: { name: "get_weather", id: calls[1]!.id, response: { celsius: 9 } } },

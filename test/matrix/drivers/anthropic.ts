@@ -7,7 +7,7 @@ type MessageParam = Anthropic.MessageParam;
 const tools: Anthropic.Tool[] = matrixTools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Anthropic.Tool.InputSchema }));
 
 function resultOf(message: Anthropic.Message): ClientResult {
-  const result = emptyResult();
+  const result: ClientResult = { ...emptyResult(), id: message.id };
   for (const block of message.content) {
     if (block.type === "text") result.text += block.text;
     else if (block.type === "tool_use") result.toolCalls.push({ id: block.id, name: block.name, arguments: block.input });

@@ -11,6 +11,8 @@ function partsOf(chunks: GenerateContentResponse[]): Part[] {
 
 function resultOf(chunks: GenerateContentResponse[]): ClientResult {
   const result = emptyResult();
+  const id = chunks.map((chunk) => chunk.responseId).find(Boolean);
+  if (id) result.id = id;
   let anySignature: string | undefined;
   for (const part of partsOf(chunks)) {
     if (part.thoughtSignature) anySignature ??= part.thoughtSignature;

@@ -19,10 +19,11 @@ interface Answer {
   message: AssistantMessage;
 }
 
-function resultOf(message: AssistantMessage, finish: string | undefined, usage: OpenAI.CompletionUsage | undefined): ClientResult {
+function resultOf(id: string, message: AssistantMessage, finish: string | undefined, usage: OpenAI.CompletionUsage | undefined): ClientResult {
   const details = message.reasoning_details ?? [];
   const carried = details.map((detail) => detail.signature ?? detail.data).find((value) => typeof value === "string") as string | undefined;
   return {
+    ...(id && { id }),
     text: message.content ?? "",
     toolCalls: (message.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, arguments: parsedArguments(call.function.arguments) })),
     reasoning: { text: message.reasoning_content ?? "", ...(carried !== undefined && { carriedSignature: carried }) },
@@ -38,9 +39,11 @@ async function streamed(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreatePa
   const calls: NonNullable<AssistantMessage["tool_calls"]> = [];
   let finish: string | undefined;
   let usage: OpenAI.CompletionUsage | undefined;
+  let id = "";
   try {
     const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
     for await (const chunk of stream) {
+      id ||= chunk.id;
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices[0];
       if (!choice) continue;
@@ -58,10 +61,10 @@ async function streamed(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreatePa
     }
   } catch (thrown) {
     if (calls.length > 0) message.tool_calls = calls;
-    return { message, result: { ...resultOf(message, finish, usage), error: errorOf(thrown) } };
+    return { message, result: { ...resultOf(id, message, finish, usage), error: errorOf(thrown) } };
   }
   if (calls.length > 0) message.tool_calls = calls;
-  return { message, result: resultOf(message, finish, usage) };
+  return { message, result: resultOf(id, message, finish, usage) };
 }
 
 async function whole(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming): Promise<Answer> {
@@ -76,7 +79,7 @@ async function whole(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParam
       ...(received.reasoning_content !== undefined && { reasoning_content: received.reasoning_content }),
       ...(received.reasoning_details !== undefined && { reasoning_details: received.reasoning_details }),
     };
-    return { message, result: resultOf(message, choice.finish_reason, completion.usage) };
+    return { message, result: resultOf(completion.id, message, choice.finish_reason, completion.usage) };
   } catch (thrown) {
     return { message: { role: "assistant", content: "" }, result: { ...emptyResult(), error: errorOf(thrown) } };
   }

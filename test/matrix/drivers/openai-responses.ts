@@ -6,7 +6,7 @@ import { emptyResult, matrixTools, parsedArguments } from "./common.ts";
 const tools = matrixTools.map((tool) => ({ type: "function" as const, strict: false, ...tool }));
 
 function resultOf(response: Response): ClientResult {
-  const result = emptyResult();
+  const result: ClientResult = { ...emptyResult(), id: response.id };
   for (const item of response.output) {
     if (item.type === "message") {
       for (const part of item.content) if (part.type === "output_text") result.text += part.text;
