@@ -1,3 +1,21 @@
+/**
+ * Decodes percent escapes; a malformed escape (`%E0%A4%A`) stays as written, as WHATWG URL
+ * parsing leaves it, so a bad path is an unknown name (a 4xx downstream), never a thrown URIError.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
 /** Compiles `/v1beta/models/{model}:generateContent` into a matcher returning named segments. */
 export function compilePattern(pattern: string): (pathname: string) => Record<string, string> | undefined {
   if (!pattern.includes("{")) return (pathname) => (pathname === pattern ? {} : undefined);
@@ -17,7 +35,7 @@ export function compilePattern(pattern: string): (pathname: string) => Record<st
     if (!match) return undefined;
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
-      params[name] = decodeURIComponent(match[i + 1]!);
+      params[name] = decodeSegment(match[i + 1]!);
     });
     return params;
   };

@@ -96,6 +96,15 @@ describe("HTTP surface", () => {
     expect(((await wrong.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
   });
 
+  test("a path segment with a broken percent escape is not a 500: Gemini listing 404s, generation still answers", async () => {
+    const lookup = await fetch(`${server.url}/v1beta/models/%E0%A4%A`);
+    expect(lookup.status).toBe(404);
+    expect(((await lookup.json()) as { error: { status: string } }).error.status).toBe("NOT_FOUND");
+    const generate = await postJson(`${server.url}/v1beta/models/%E0%A4%A:generateContent`, { contents: [{ parts: [{ text: "hi" }] }] });
+    expect(generate.status).toBe(200);
+    expect(server.logs.filter((line) => line.message === "unhandled server error")).toEqual([]);
+  });
+
   test("an internal fault is a 500 'internal error' without the detail", async () => {
     const response = await postJson(`${faulty.url}/v1/chat/completions`, chat());
     expect(response.status).toBe(500);
