@@ -65,10 +65,13 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
   let prefix = "";
   let toolOrdinal = -1;
   let sawTool = false;
+  /** Arguments of the open call sent so far, to send what tool_call_finished adds. */
+  let streamedArguments = "";
   let usage: Usage | undefined;
   let failed = false;
   let reasoningText = "";
   const chunk = (delta: string, finish = "null") => `data: ${prefix}"choices":[{"index":0,"delta":${delta},"finish_reason":${finish}}]}\n\n`;
+  const argumentsChunk = (text: string) => (text === "" ? "" : chunk(`{"tool_calls":[{"index":${toolOrdinal},"function":{"arguments":${JSON.stringify(text)}}}]}`));
   return {
     contentType: "text/event-stream",
     encode(event: CanonicalEvent): string {
@@ -91,6 +94,7 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
         case "tool_call_started": {
           toolOrdinal++;
           sawTool = true;
+          streamedArguments = "";
           const carrier = toolCallSignatureDetail(event);
           return (
             (carrier ? chunk(`{"reasoning_details":[${JSON.stringify(carrier)}]}`) : "") +
@@ -98,7 +102,15 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
           );
         }
         case "tool_call_args_delta":
-          return event.delta === "" ? "" : chunk(`{"tool_calls":[{"index":${toolOrdinal},"function":{"arguments":${JSON.stringify(event.delta)}}}]}`);
+          streamedArguments += event.delta;
+          return argumentsChunk(event.delta);
+        case "tool_call_finished": {
+          // Whole-call backends and no-argument tools send no deltas: the arguments (or what the deltas missed) go out here.
+          if (!event.arguments.startsWith(streamedArguments)) return "";
+          const rest = event.arguments.slice(streamedArguments.length);
+          streamedArguments = event.arguments;
+          return argumentsChunk(rest);
+        }
         case "usage":
           usage = { ...usage, ...event.usage };
           return "";
@@ -110,7 +122,6 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
         case "error":
           failed = true;
           return `data: ${JSON.stringify({ error: openaiErrorObject(event.error) })}\n\n`;
-        case "tool_call_finished":
         case "warning":
           return "";
         default: {

@@ -115,6 +115,28 @@ describe("Chat stream encoding", () => {
     });
   });
 
+  test("a call whose arguments arrive only in tool_call_finished (no-argument tools, whole-call backends) still streams them", () => {
+    const encoder = createChatStreamEncoder(call);
+    const wholeCalls: CanonicalEvent[] = [
+      events[0]!,
+      events[1]!,
+      { type: "tool_call_started", index: 0, id: "toolu_now", name: "now" },
+      { type: "tool_call_finished", index: 0, arguments: "{}" },
+      { type: "tool_call_started", index: 1, id: "toolu_city", name: "weather" },
+      { type: "tool_call_args_delta", index: 1, delta: '{"city":' },
+      { type: "tool_call_finished", index: 1, arguments: '{"city":"Oslo"}' },
+      { type: "response_finished", finishReason: "tool_calls" },
+    ];
+    checkEvents(wholeCalls);
+    const text = wholeCalls.map((event) => encoder.encode(event)).join("") + encoder.end();
+    const argumentsByIndex = new Map<number, string>();
+    for (const frame of text.split("\n\n").filter((line) => line.startsWith("data: {"))) {
+      const chunk = JSON.parse(frame.slice(6)) as { choices: Array<{ delta: { tool_calls?: Array<{ index: number; function: { arguments?: string } }> } }> };
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) argumentsByIndex.set(delta.index, (argumentsByIndex.get(delta.index) ?? "") + (delta.function.arguments ?? ""));
+    }
+    expect(Object.fromEntries(argumentsByIndex)).toEqual({ 0: "{}", 1: '{"city":"Oslo"}' });
+  });
+
   test("an error after output is a data line with an error object and no [DONE]", () => {
     const encoder = createChatStreamEncoder(call);
     const text =
@@ -181,13 +203,14 @@ describe("Chat: tool-call signatures (Gemini signs function calls)", () => {
       .split("\n\n")
       .filter((frame) => frame.startsWith("data: {"))
       .map((frame) => (JSON.parse(frame.slice(6)) as { choices: Array<{ delta: Record<string, any> }> }).choices[0]?.delta ?? {});
-    expect(deltas.map((delta) => Object.keys(delta).join(","))).toEqual(["role,content", "reasoning_details", "tool_calls", "tool_calls", ""]);
-    const message = {
-      role: "assistant",
-      content: null,
-      reasoning_details: deltas.flatMap((delta) => delta.reasoning_details ?? []),
-      tool_calls: deltas.flatMap((delta) => delta.tool_calls ?? []).map((entry: any) => ({ id: entry.id, type: "function", function: { name: entry.function.name, arguments: entry.id === "c1" ? '{"city":"Paris"}' : "{}" } })),
-    };
+    // Each call: its start, then its arguments (sent whole at tool_call_finished).
+    expect(deltas.map((delta) => Object.keys(delta).join(","))).toEqual(["role,content", "reasoning_details", "tool_calls", "tool_calls", "tool_calls", "tool_calls", ""]);
+    const calls: Array<{ id: string; type: string; function: { name: string; arguments: string } }> = [];
+    for (const entry of deltas.flatMap((delta) => delta.tool_calls ?? [])) {
+      if (entry.id) calls[entry.index] = { id: entry.id, type: "function", function: { name: entry.function.name, arguments: "" } };
+      calls[entry.index]!.function.arguments += entry.function.arguments ?? "";
+    }
+    const message = { role: "assistant", content: null, reasoning_details: deltas.flatMap((delta) => delta.reasoning_details ?? []), tool_calls: calls };
     const back = decodeChatRequest({ model: "m", messages: [{ role: "user", content: "x" }, message] });
     expect(back.messages[1]!.parts[0]).toEqual(expectedCall);
   });
