@@ -2,6 +2,7 @@ import type { Message } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { Part, ReasoningPart, ToolResultPart } from "../../core/model/parts.ts";
 import { argumentsObject } from "../../core/model/tool-arguments.ts";
+import { anthropicToolCallIds, fitToolCallId } from "../shared/tool-call-id.ts";
 import { anthropicFields, type Block, contentBlock } from "./content.ts";
 
 export interface WireMessage {
@@ -14,10 +15,9 @@ export interface Warning {
   message: string;
 }
 
-/** Anthropic ids match `^[a-zA-Z0-9_-]+$`; the same function maps a call's id and its result's. */
-export function toolUseId(id: string): string {
-  const clean = id.replace(/[^a-zA-Z0-9_-]/g, "_");
-  return clean === "" ? "toolu_unnamed" : clean;
+/** The same function maps a call's id and its result's. */
+function toolUseId(id: string): string {
+  return fitToolCallId(id, anthropicToolCallIds);
 }
 
 /**

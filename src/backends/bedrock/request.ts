@@ -3,6 +3,7 @@ import type { CanonicalCall, Message, ToolChoice } from "../../core/model/call.t
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { FilePart, ImagePart, Part, TextPart } from "../../core/model/parts.ts";
 import { argumentsObject } from "../../core/model/tool-arguments.ts";
+import { bedrockToolCallIds, fitToolCallId } from "../shared/tool-call-id.ts";
 
 const imageFormats = new Map([
   ["image/png", "png"],
@@ -54,12 +55,12 @@ function contentBlocks(part: Part, position: number): ContentBlock[] {
     case "file":
       return [mediaBlock(part, position)];
     case "tool_call":
-      return [{ toolUse: { toolUseId: part.id, name: part.name, input: argumentsObject(part.arguments) as never } }];
+      return [{ toolUse: { toolUseId: fitToolCallId(part.id, bedrockToolCallIds), name: part.name, input: argumentsObject(part.arguments) as never } }];
     case "tool_result":
       return [
         {
           toolResult: {
-            toolUseId: part.callId,
+            toolUseId: fitToolCallId(part.callId, bedrockToolCallIds),
             content: part.content.flatMap((item, i): Array<NonNullable<NonNullable<ContentBlock["toolResult"]>["content"]>[number]> => {
               if (item.type === "text") return [{ text: item.text }];
               const block = mediaBlock(item, i);

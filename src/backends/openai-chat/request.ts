@@ -1,5 +1,6 @@
 import type { CanonicalCall, Message, ToolChoice } from "../../core/model/call.ts";
 import type { FilePart, ImagePart, Part, TextPart } from "../../core/model/parts.ts";
+import { chatToolCallIds, fitToolCallId } from "../shared/tool-call-id.ts";
 
 /** Differences between OpenAI itself and the servers that copy its Chat API. */
 export interface ChatQuirks {
@@ -72,7 +73,7 @@ function messages(message: Message, quirks: ChatQuirks): Array<Record<string, un
     case "assistant": {
       const text = message.parts.filter((part): part is TextPart => part.type === "text").map((part) => part.text).join("");
       const calls = message.parts.flatMap((part) =>
-        part.type === "tool_call" ? [{ id: part.id, type: "function", function: { name: part.name, arguments: part.arguments } }] : [],
+        part.type === "tool_call" ? [{ id: fitToolCallId(part.id, chatToolCallIds), type: "function", function: { name: part.name, arguments: part.arguments } }] : [],
       );
       const reasoning = message.parts.flatMap((part) => (part.type === "reasoning" ? [part.text] : [])).join("");
       return [
@@ -90,7 +91,7 @@ function messages(message: Message, quirks: ChatQuirks): Array<Record<string, un
       return message.parts.flatMap((part) => {
         if (part.type === "tool_result") {
           const text = part.content.filter((item): item is TextPart => item.type === "text").map((item) => item.text).join("");
-          return [{ role: "tool", tool_call_id: part.callId, content: part.isError ? `[tool error] ${text}` : text }];
+          return [{ role: "tool", tool_call_id: fitToolCallId(part.callId, chatToolCallIds), content: part.isError ? `[tool error] ${text}` : text }];
         }
         return isContent(part) ? [{ role: "user", content: content([part]) }] : [];
       });

@@ -1,5 +1,6 @@
 import type { CanonicalCall, Message, ResponseFormat, ToolChoice } from "../../core/model/call.ts";
 import type { FilePart, ImagePart, Part, ReasoningPart, TextPart } from "../../core/model/parts.ts";
+import { fitToolCallId, responsesToolCallIds } from "../shared/tool-call-id.ts";
 
 export const responsesDialect = "openai-responses";
 
@@ -125,14 +126,14 @@ function messageItems(message: Message, store: boolean): Item[] {
           const item = replayableReasoning(part, store);
           if (item) items.push(item);
         } else if (part.type === "tool_call") {
-          items.push({ type: "function_call", call_id: part.id, name: part.name, arguments: part.arguments });
+          items.push({ type: "function_call", call_id: fitToolCallId(part.id, responsesToolCallIds), name: part.name, arguments: part.arguments });
         }
       }
       return items;
     }
     case "tool":
       return message.parts.flatMap((part): Item[] => {
-        if (part.type === "tool_result") return [{ type: "function_call_output", call_id: part.callId, output: toolOutput(part.content, part.isError) }];
+        if (part.type === "tool_result") return [{ type: "function_call_output", call_id: fitToolCallId(part.callId, responsesToolCallIds), output: toolOutput(part.content, part.isError) }];
         return isContent(part) ? [{ type: "message", role: "user", content: [inputContent(part)] }] : [];
       });
     default: {

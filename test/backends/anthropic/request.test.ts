@@ -56,13 +56,13 @@ describe("messages", () => {
     expect(messages).toHaveLength(3);
     expect(messages[1]!.content).toEqual([
       { type: "text", text: "Checking." },
-      { type: "tool_use", id: "call_1_a", name: "weather", input: { city: "Paris" } },
+      { type: "tool_use", id: "call_1_a_4a712cf72080", name: "weather", input: { city: "Paris" } },
       { type: "tool_use", id: "call_2", name: "weather", input: { _raw_arguments: "{not json" } },
     ]);
     expect(messages[2]).toEqual({
       role: "user",
       content: [
-        { type: "tool_result", tool_use_id: "call_1_a", content: "18C" },
+        { type: "tool_result", tool_use_id: "call_1_a_4a712cf72080", content: "18C" },
         { type: "tool_result", tool_use_id: "call_2", content: "boom", is_error: true },
         { type: "text", text: "and tomorrow?" },
       ],
