@@ -1,5 +1,6 @@
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { FilePart, ImagePart, Part, TextPart } from "../../core/model/parts.ts";
+import { isBlankText } from "../shared/claude-text.ts";
 
 /** One Messages API content block, as sent on the wire. */
 export type Block = Record<string, unknown> & { type: string };
@@ -80,7 +81,7 @@ export function documentBlock(part: FilePart, path: string): Block {
 }
 
 /**
- * Text, image or file content; undefined for empty text, which Anthropic rejects. A text part
+ * Text, image or file content; undefined for empty or whitespace-only text, which Anthropic rejects. A text part
  * carrying an Anthropic-only block (server tool use and results, search results, MCP…) in
  * `extensions.anthropic.block` is that block, verbatim.
  */
@@ -89,7 +90,7 @@ export function contentBlock(part: TextPart | ImagePart | FilePart, path: string
     case "text": {
       const carried = carriedBlock(part);
       if (carried) return carried;
-      return part.text === "" ? undefined : { ...anthropicFields(part), type: "text", text: part.text };
+      return isBlankText(part.text) ? undefined : { ...anthropicFields(part), type: "text", text: part.text };
     }
     case "image":
       return imageBlock(part, path);

@@ -2,6 +2,7 @@ import type { Message } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { Part, ReasoningPart, ToolResultPart } from "../../core/model/parts.ts";
 import { argumentsObject } from "../../core/model/tool-arguments.ts";
+import { isBlankText, trimFinalAssistantText } from "../shared/claude-text.ts";
 import { anthropicToolCallIds, fitToolCallId } from "../shared/tool-call-id.ts";
 import { anthropicFields, type Block, contentBlock } from "./content.ts";
 
@@ -72,7 +73,7 @@ function block(part: Part, role: "user" | "assistant", path: string, warnings: W
 function systemBlocks(message: Message, path: string): Block[] {
   return message.parts.flatMap((part, j) => {
     if (part.type !== "text") throw invalidRequest(`${path}.parts[${j}]: Anthropic system prompts hold text only, got ${part.type}`, `${path}.parts[${j}]`, "unsupported_content");
-    return part.text === "" ? [] : [{ ...anthropicFields(part), type: "text", text: part.text }];
+    return isBlankText(part.text) ? [] : [{ ...anthropicFields(part), type: "text", text: part.text }];
   });
 }
 
@@ -85,7 +86,8 @@ function resultsFirst(content: Block[]): Block[] {
 /**
  * Canonical messages → Anthropic `system` and `messages`. System and developer messages are
  * hoisted into `system` in order; `tool` messages become user turns; empty turns are dropped and
- * consecutive same-role turns merged (the API requires alternation), results first.
+ * consecutive same-role turns merged (the API requires alternation), results first; a final
+ * assistant prefill ends without whitespace.
  */
 export function convertMessages(messages: readonly Message[], warnings: Warning[]): { system: Block[]; messages: WireMessage[] } {
   const system: Block[] = [];
@@ -104,6 +106,7 @@ export function convertMessages(messages: readonly Message[], warnings: Warning[
     else wire.push({ role, content });
   });
   for (const message of wire) if (message.role === "user") message.content = resultsFirst(message.content);
+  trimFinalAssistantText(wire, { get: (item) => (item.type === "text" && typeof item.text === "string" ? item.text : undefined), with: (item, text) => ({ ...item, text }) });
   return { system, messages: wire };
 }
 

@@ -3,6 +3,7 @@ import type { CanonicalCall, Message, ToolChoice } from "../../core/model/call.t
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { FilePart, ImagePart, Part, TextPart } from "../../core/model/parts.ts";
 import { argumentsObject } from "../../core/model/tool-arguments.ts";
+import { isBlankText, trimFinalAssistantText } from "../shared/claude-text.ts";
 import { bedrockToolCallIds, fitToolCallId } from "../shared/tool-call-id.ts";
 
 const imageFormats = new Map([
@@ -50,7 +51,8 @@ function mediaBlock(part: ImagePart | FilePart, position: number): ContentBlock 
 function contentBlocks(part: Part, position: number): ContentBlock[] {
   switch (part.type) {
     case "text":
-      return part.text === "" ? [] : [{ text: part.text }];
+      // Converse rejects blank text ("The text field in the ContentBlock object … is blank").
+      return isBlankText(part.text) ? [] : [{ text: part.text }];
     case "image":
     case "file":
       return [mediaBlock(part, position)];
@@ -107,7 +109,7 @@ function isSystem(message: Message): boolean {
 export function converseInput(call: CanonicalCall, modelId: string, defaultMaxTokens: number | undefined): ConverseStreamCommandInput {
   const system: SystemContentBlock[] = call.messages
     .filter(isSystem)
-    .flatMap((message) => message.parts.filter((part): part is TextPart => part.type === "text").map((part) => ({ text: part.text })));
+    .flatMap((message) => message.parts.filter((part): part is TextPart => part.type === "text" && !isBlankText(part.text)).map((part) => ({ text: part.text })));
   const messages: BedrockMessage[] = [];
   let position = 0;
   for (const message of call.messages) {
@@ -121,6 +123,7 @@ export function converseInput(call: CanonicalCall, modelId: string, defaultMaxTo
     if (previous?.role === role) previous.content = [...(previous.content ?? []), ...content];
     else messages.push({ role, content });
   }
+  trimFinalAssistantText(messages, { get: (block) => block.text, with: (_block, text) => ({ text }) });
   const options = call.options;
   const inferenceConfig: NonNullable<ConverseStreamCommandInput["inferenceConfig"]> = {};
   const maxTokens = options.maxOutputTokens ?? defaultMaxTokens;

@@ -42,6 +42,31 @@ describe("messages", () => {
     expect((body.messages as Array<{ content: unknown[] }>)[0]!.content[0]).toEqual({ type: "text", text: "doc", cache_control: { type: "ephemeral", ttl: "1h" } });
   });
 
+  test("whitespace-only text is left out (Anthropic: 'text content blocks must contain non-whitespace text')", () => {
+    // A Chat history as Qwen/DeepSeek-style models leave it: "\n\n" beside the tool call.
+    const { body } = build([
+      user("weather?"),
+      { role: "assistant", parts: [{ type: "text", text: "\n\n" }, { type: "tool_call", id: "call_1", name: "weather", arguments: "{}" }] },
+      { role: "tool", parts: [{ type: "tool_result", callId: "call_1", content: [{ type: "text", text: "18C" }] }] },
+      { role: "user", parts: [{ type: "text", text: " " }] },
+      { role: "system", parts: [{ type: "text", text: "\n" }] },
+    ]);
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "weather?" }] },
+      { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "weather", input: {} }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "18C" }] },
+    ]);
+    expect(body.system).toBeUndefined();
+  });
+
+  test("a final assistant prefill loses its trailing whitespace (Anthropic: 'final assistant content cannot end with trailing whitespace')", () => {
+    const { body } = build([user("JSON please"), { role: "assistant", parts: [{ type: "text", text: "Here it is:\n" }] }, { role: "assistant", parts: [{ type: "text", text: "```json\n" }] }]);
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "JSON please" }] },
+      { role: "assistant", content: [{ type: "text", text: "Here it is:\n" }, { type: "text", text: "```json" }] },
+    ]);
+  });
+
   test("consecutive same-role turns are merged; empty text is left out", () => {
     const { body } = build([user("one"), user(""), user("two"), { role: "assistant", parts: [{ type: "text", text: "ok" }] }, { role: "assistant", parts: [{ type: "text", text: "more" }] }]);
     expect(body.messages).toEqual([

@@ -14,6 +14,30 @@ import type { Emulator, Step } from "../../emulators/harness.ts";
 const baseCall: CanonicalCall = { model: "m", messages: [], tools: [], options: {}, stream: true, sourceDialect: "openai-chat", extensions: {} };
 
 describe("bedrock request mapping", () => {
+  test("whitespace-only text is left out and a final assistant prefill loses its trailing whitespace (Converse rejects both)", () => {
+    const input = converseInput(
+      {
+        ...baseCall,
+        messages: [
+          { role: "system", parts: [{ type: "text", text: " " }] },
+          { role: "user", parts: [{ type: "text", text: "weather?" }] },
+          { role: "assistant", parts: [{ type: "text", text: "\n\n" }, { type: "tool_call", id: "t1", name: "get_weather", arguments: "{}" }] },
+          { role: "tool", parts: [{ type: "tool_result", callId: "t1", content: [{ type: "text", text: "sunny" }] }] },
+          { role: "assistant", parts: [{ type: "text", text: "It is " }] },
+        ],
+      },
+      "anthropic.claude",
+      8192,
+    );
+    expect(input.system).toBeUndefined();
+    expect(input.messages).toEqual([
+      { role: "user", content: [{ text: "weather?" }] },
+      { role: "assistant", content: [{ toolUse: { toolUseId: "t1", name: "get_weather", input: {} } }] },
+      { role: "user", content: [{ toolResult: { toolUseId: "t1", content: [{ text: "sunny" }] } }] },
+      { role: "assistant", content: [{ text: "It is" }] },
+    ]);
+  });
+
   test("system hoisted, tool results first in a merged user turn, tools and inference config", () => {
     const input = converseInput(
       {
