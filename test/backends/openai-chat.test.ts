@@ -57,6 +57,27 @@ describe("openai-legacy against the Chat emulator", () => {
     expect(response.finishReason).toBe("tool_calls");
   });
 
+  test("images a tool returned reach the model after the run of tool messages (Chat tool messages hold text only)", async () => {
+    const upstream = emulator({ script: [{ reply: { text: "a red square" } }] });
+    const screenshot = { type: "image" as const, source: { kind: "base64" as const, mediaType: "image/png", data: "iVBORw0KGgo=" } };
+    await run(
+      backendOf(openaiLegacyKind, { base_url: upstream.url, api_key: "k" }),
+      withMessages([
+        { role: "user", parts: [{ type: "text", text: "screenshot both windows" }] },
+        { role: "assistant", parts: [{ type: "tool_call", id: "call_a", name: "shot", arguments: "{}" }, { type: "tool_call", id: "call_b", name: "shot", arguments: "{}" }] },
+        { role: "tool", parts: [{ type: "tool_result", callId: "call_a", content: [{ type: "text", text: "window A" }, screenshot] }] },
+        { role: "tool", parts: [{ type: "tool_result", callId: "call_b", content: [{ type: "text", text: "window B" }] }] },
+      ]),
+    );
+    const messages = upstream.requests[0]!.body.messages as Array<{ role: string; content: unknown; tool_call_id?: string }>;
+    expect(messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "tool", "user"]);
+    expect(messages[2]!.tool_call_id).toBe("call_a");
+    expect(messages[2]!.content).toContain("window A");
+    expect(messages[3]).toEqual({ role: "tool", tool_call_id: "call_b", content: "window B" });
+    expect(messages[4]!.content).toContainEqual({ type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } });
+    expect(JSON.stringify(messages[4]!.content)).toContain("call_a");
+  });
+
   test("a mid-stream error chunk after text surfaces; 429 Retry-After cools the key", async () => {
     const upstream = emulator({
       script: (request) =>

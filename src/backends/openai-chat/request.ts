@@ -61,7 +61,12 @@ function isContent(part: Part): part is TextPart | ImagePart | FilePart {
   return part.type === "text" || part.type === "image" || part.type === "file";
 }
 
-function messages(message: Message, quirks: ChatQuirks): Array<Record<string, unknown>> {
+/**
+ * @param deferred collects the content that a `tool` message cannot hold (Chat tool messages are
+ * text only): it is sent as a user message after the run of tool messages, because anything
+ * between two tool messages breaks the call/result pairing the API checks.
+ */
+function messages(message: Message, quirks: ChatQuirks, deferred: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   const name = message.name ? { name: message.name } : {};
   switch (message.role) {
     case "system":
@@ -87,19 +92,40 @@ function messages(message: Message, quirks: ChatQuirks): Array<Record<string, un
       ];
     }
     case "tool":
-      // One Chat `tool` message per result; other parts of a tool turn follow as user content.
+      // One Chat `tool` message per result; images, files and other parts of a tool turn follow as user content.
       return message.parts.flatMap((part) => {
         if (part.type === "tool_result") {
-          const text = part.content.filter((item): item is TextPart => item.type === "text").map((item) => item.text).join("");
-          return [{ role: "tool", tool_call_id: fitToolCallId(part.callId, chatToolCallIds), content: part.isError ? `[tool error] ${text}` : text }];
+          const callId = fitToolCallId(part.callId, chatToolCallIds);
+          let text = part.content.filter((item): item is TextPart => item.type === "text").map((item) => item.text).join("");
+          const media = part.content.filter((item) => item.type !== "text");
+          if (media.length > 0) {
+            deferred.push({ type: "text", text: `Attachments returned by tool call ${callId}:` }, ...media.map(contentPart));
+            text += `${text === "" ? "" : "\n"}[${media.length} attachment(s) follow in the next user message]`;
+          }
+          return [{ role: "tool", tool_call_id: callId, content: part.isError ? `[tool error] ${text}` : text }];
         }
-        return isContent(part) ? [{ role: "user", content: content([part]) }] : [];
+        if (isContent(part)) deferred.push(contentPart(part));
+        return [];
       });
     default: {
       const exhaustive: never = message.role;
       return exhaustive;
     }
   }
+}
+
+function chatMessages(list: readonly Message[], quirks: ChatQuirks): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  let deferred: Array<Record<string, unknown>> = [];
+  for (const message of list) {
+    if (message.role !== "tool" && deferred.length > 0) {
+      out.push({ role: "user", content: deferred });
+      deferred = [];
+    }
+    out.push(...messages(message, quirks, deferred));
+  }
+  if (deferred.length > 0) out.push({ role: "user", content: deferred });
+  return out;
 }
 
 function toolChoice(choice: ToolChoice): unknown {
@@ -124,7 +150,7 @@ export function chatRequestBody(call: CanonicalCall, model: string, quirks: Chat
     // Same-dialect fields we do not model ride through unchanged (logprobs, service_tier, …).
     ...(call.sourceDialect === "openai-chat" ? call.extensions["openai-chat"] : undefined),
     model,
-    messages: call.messages.flatMap((message) => messages(message, quirks)),
+    messages: chatMessages(call.messages, quirks),
     stream: true,
   };
   if (quirks.streamUsage) body.stream_options = { include_usage: true };
