@@ -1,7 +1,7 @@
 import { createCollector } from "../core/collect.ts";
 import type { FrontendCodec, StreamEncoder } from "../core/codec.ts";
 import type { CanonicalCall } from "../core/model/call.ts";
-import type { CanonicalEvent } from "../core/model/events.ts";
+import { type CanonicalEvent, isTerminalEvent } from "../core/model/events.ts";
 import { toCanonicalError } from "../core/model/errors.ts";
 import type { Pipeline, RequestContext } from "../core/pipeline/pipeline.ts";
 import { errorResponse } from "./error-response.ts";
@@ -55,7 +55,8 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 /**
  * Streams encoded events with a Bun direct stream: each event is written and flushed as it
  * arrives, with no intermediate queue. A failed client write ends the loop, and leaving the
- * loop returns the event generator, which cancels the upstream request.
+ * loop returns the event generator, which cancels the upstream request. Any other failure
+ * ends the stream with the dialect's error event.
  *
  * `events` may still be pending (the executor has not committed an attempt yet): the response
  * has started, so keepalives hold the connection and a failure becomes the dialect's error
@@ -86,6 +87,7 @@ export function streamResponse(
           throw thrown;
         }
       };
+      let terminated = false;
       try {
         if (events instanceof Promise) {
           let ready: PendingEvents;
@@ -112,10 +114,24 @@ export function streamResponse(
           if (next.done) break;
           collector?.add(next.value);
           write(encoder.encode(next.value));
+          terminated ||= isTerminalEvent(next.value);
         }
         write(encoder.end());
       } catch (thrown) {
         context.log("debug", "stream ended early", { error: String(thrown) });
+        // A fail-closed stage or an encoder fault stops the stream here: it must not look like a
+        // finished answer (Chat and Gemini have no other end marker), so the client gets its
+        // dialect's error event.
+        if (!terminated && !closed) {
+          const failure: CanonicalEvent = { type: "error", error: { ...toCanonicalError(thrown), recoverable: false } };
+          collector?.add(failure);
+          try {
+            write(encoder.encode(failure));
+            write(encoder.end());
+          } catch {
+            // The client is gone, or the encoder cannot write at all.
+          }
+        }
       } finally {
         await iterator?.return?.();
         if (collector) pipeline.observeCompletion(collector.response, context);
