@@ -15,9 +15,28 @@ export function isSensitiveName(name: string): boolean {
 // Provider key shapes (OpenAI/Anthropic `sk-…`, Google `AIza…`) and bearer credentials.
 const keyShapes = /(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{20,})|(?<=\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g;
 
-/** Replace every key-shaped substring with `[REDACTED]`. */
+/**
+ * Keys lipstd holds (backend key pools): upstreams echo the key they were sent, and many keys
+ * (Azure's hex keys, proxies' tokens) have no recognisable shape. Shorter strings are not
+ * remembered, as replacing them would mangle ordinary text.
+ */
+const knownSecrets = new Set<string>();
+const shortestRemembered = 8;
+
+export function rememberSecret(secret: string): void {
+  if (secret.length >= shortestRemembered) knownSecrets.add(secret);
+}
+
+/** Remove every remembered key from `text`. */
+export function redactKnownSecrets(text: string): string {
+  let result = text;
+  for (const secret of knownSecrets) if (result.includes(secret)) result = result.replaceAll(secret, redacted);
+  return result;
+}
+
+/** Replace every remembered key and every key-shaped substring with `[REDACTED]`. */
 export function redactText(text: string): string {
-  return text.replace(keyShapes, redacted);
+  return redactKnownSecrets(text).replace(keyShapes, redacted);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { resolveBackendKeys } from "../../config/credentials.ts";
 import { LipError } from "../../core/model/errors.ts";
+import { rememberSecret } from "../../core/redact.ts";
 
 interface KeyState {
   key: string;
@@ -22,6 +23,8 @@ export class KeyPool {
     private readonly now: () => number = Date.now,
   ) {
     this.keys = [...new Set(keys)].map((key) => ({ key, dead: false, coolUntil: 0 }));
+    // Error text from upstream passes through redactSecrets, which then removes these keys too.
+    for (const key of keys) rememberSecret(key);
   }
 
   get size(): number {

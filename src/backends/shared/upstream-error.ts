@@ -1,10 +1,11 @@
 import { kindForStatus, LipError } from "../../core/model/errors.ts";
+import { redactKnownSecrets } from "../../core/redact.ts";
 
 const keyShapes = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|AIza[A-Za-z0-9_-]{20,}|Bearer\s+[A-Za-z0-9._-]{8,})/g;
 
-/** Upstream text may echo credentials; strip anything key-shaped before it reaches logs or clients. */
+/** Upstream text may echo credentials; strip our keys and anything key-shaped before it reaches logs or clients. */
 export function redactSecrets(text: string): string {
-  return text.replace(keyShapes, "[REDACTED]");
+  return redactKnownSecrets(text).replace(keyShapes, "[REDACTED]");
 }
 
 /** `Retry-After` as seconds or an HTTP date; `retry-after-ms` wins when present. */
