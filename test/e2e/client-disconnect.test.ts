@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startEmulator as startAnthropic } from "../emulators/anthropic.ts";
 import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
 import type { Emulator, Step } from "../emulators/harness.ts";
+import { startEmulator as startGemini } from "../emulators/gemini.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import { testConfig } from "../helpers/config.ts";
@@ -23,6 +24,7 @@ const kinds: Array<{ id: string; start: () => Emulator | Promise<Emulator>; conf
   { id: "chat", start: () => startChat({ script }), config: (url) => ({ kind: "openai-legacy", base_url: url, api_key: "sk-chat-0123456789" }) },
   { id: "responses", start: () => startResponses({ script }), config: (url) => ({ kind: "openai-responses", base_url: url, api_key: "sk-responses-0123456789" }) },
   { id: "anthropic", start: () => startAnthropic({ script }), config: (url) => ({ kind: "anthropic", base_url: url, api_key: "sk-ant-0123456789" }) },
+  { id: "gemini", start: () => startGemini({ script }), config: (url) => ({ kind: "gemini", base_url: url, api_key: "gemini-key-0123456789" }) },
   {
     id: "bedrock",
     start: () => startBedrock({ script }),

@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startEmulator as startAnthropic } from "../emulators/anthropic.ts";
 import type { Emulator, Step } from "../emulators/harness.ts";
+import { startEmulator as startGemini } from "../emulators/gemini.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import { testConfig } from "../helpers/config.ts";
 import { postJson, startLipstd, type TestServer } from "../helpers/lipstd.ts";
 
 /** Keys no key-shape pattern knows. */
-const keys = { chat: "proxy-token-7f3a9c21e5", responses: "c0ffee00c0ffee00c0ffee00c0ffee00", anthropic: "team.key.4411aa" };
+const keys = { chat: "proxy-token-7f3a9c21e5", responses: "c0ffee00c0ffee00c0ffee00c0ffee00", anthropic: "team.key.4411aa", gemini: "gemini:key:99zz88yy" };
 
 /** Each upstream echoes the key it got, by the request's user text: before output, after output, or in an HTTP error. */
 function echoing(key: string): (request: { rawBody: string }) => Step {
@@ -31,12 +32,14 @@ beforeAll(async () => {
   emulators.chat = startChat({ script: echoing(keys.chat) });
   emulators.responses = startResponses({ script: echoing(keys.responses) });
   emulators.anthropic = startAnthropic({ script: echoing(keys.anthropic) });
+  emulators.gemini = startGemini({ script: echoing(keys.gemini) });
   server = await startLipstd(
     testConfig(
       [
         { id: "chat", kind: "openai-legacy", base_url: emulators.chat.url, api_key: keys.chat },
         { id: "responses", kind: "openai-responses", base_url: emulators.responses.url, api_key: keys.responses },
         { id: "anthropic", kind: "anthropic", base_url: emulators.anthropic.url, api_key: keys.anthropic },
+        { id: "gemini", kind: "gemini", base_url: emulators.gemini.url, api_key: keys.gemini },
       ],
       { routing: { max_attempts: 1 } },
     ),

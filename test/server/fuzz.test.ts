@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator as startAnthropic } from "../emulators/anthropic.ts";
 import { startEmulator as startBedrock } from "../emulators/bedrock.ts";
+import { startEmulator as startGemini } from "../emulators/gemini.ts";
 import type { Emulator } from "../emulators/harness.ts";
 import { startEmulator as startChat } from "../emulators/openai-chat.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
@@ -158,14 +159,15 @@ const fixtures: Fixture[] = [
 let server: TestServer;
 const emulators: Emulator[] = [];
 const turn = { reply: { text: ["fine ", "answer"], toolCalls: [{ id: "call_1", name: "lookup", arguments: '{"q":"x"}' }], usage: { input: 5, output: 2 } } };
-const routes = ["stub:m", "chat:gpt-4.1", "anthropic:claude-sonnet-4-5", "responses:gpt-5", "bedrock:anthropic.claude"];
+const routes = ["stub:m", "chat:gpt-4.1", "anthropic:claude-sonnet-4-5", "responses:gpt-5", "bedrock:anthropic.claude", "gemini:gemini-2.5-pro"];
 
 beforeAll(async () => {
   const chat = startChat({ script: [turn] });
   const anthropic = startAnthropic({ script: [turn] });
   const responses = startResponses({ script: [turn] });
   const bedrock = await startBedrock({ script: [turn] });
-  emulators.push(chat, anthropic, responses, bedrock);
+  const gemini = startGemini({ script: [turn] });
+  emulators.push(chat, anthropic, responses, bedrock, gemini);
   server = await startLipstd(
     testConfig([
       { id: "stub", kind: "local-stub", echo_call: true },
@@ -173,6 +175,7 @@ beforeAll(async () => {
       { id: "anthropic", kind: "anthropic", base_url: anthropic.url, api_key: "sk-ant-fuzz-0123456789" },
       { id: "responses", kind: "openai-responses", base_url: responses.url, api_key: "sk-fuzz-responses-0123456789" },
       { id: "bedrock", kind: "bedrock", base_endpoint: bedrock.url, region: "us-west-2", access_key_id: "AKIDFUZZ", secret_access_key: "fuzz-secret" },
+      { id: "gemini", kind: "gemini", base_url: gemini.url, api_key: "fuzz-gemini-key" },
     ]),
     { env: {} },
   );
