@@ -14,6 +14,7 @@ import { LipError } from "../../src/core/model/errors.ts";
 import type { FeatureDefinition } from "../../src/core/pipeline/feature-definition.ts";
 import * as registry from "../../src/registry.ts";
 import { type AnthropicStep, startEmulator as startAnthropic } from "../emulators/anthropic.ts";
+import { startEmulator as startGemini } from "../emulators/gemini.ts";
 import type { Emulator } from "../emulators/harness.ts";
 import { startEmulator as startResponses } from "../emulators/openai-responses.ts";
 import { testConfig } from "../helpers/config.ts";
@@ -58,17 +59,20 @@ const guard: FeatureDefinition = {
 
 let anthropicUpstream: Emulator;
 let responsesUpstream: Emulator;
+let geminiUpstream: Emulator;
 let server: TestServer;
 
 beforeAll(async () => {
   anthropicUpstream = startAnthropic({ script: (request) => anthropicSteps[request.key ?? ""] ?? { reply: turn } });
   responsesUpstream = startResponses({ script: [{ reply: { text: ["never ", "sent"] }, cutAfterFrames: 2 }] });
+  geminiUpstream = startGemini({ script: [{ reply: { text: "I will call", gemini: { finishReason: "MALFORMED_FUNCTION_CALL" } } }] });
   server = await startLipstd(
     testConfig(
       [
         ...Object.keys(anthropicSteps).map((key) => ({ id: key, kind: "anthropic", base_url: anthropicUpstream.url, api_key: key })),
         { id: "responses-before-content", kind: "openai-responses", base_url: responsesUpstream.url, api_key: "sk-responses" },
         { id: "guarded", kind: "local-stub", text: "one|two|thr|fou", chunks: 4 },
+        { id: "malformed", kind: "gemini", base_url: geminiUpstream.url, api_key: "gemini-key" },
       ],
       { features: { guard: {} } },
     ),
@@ -80,6 +84,7 @@ afterAll(async () => {
   await server.stop();
   await anthropicUpstream.stop();
   await responsesUpstream.stop();
+  await geminiUpstream.stop();
 });
 
 /** What a client got before its SDK stopped: the error it raised (if any) and the text it saw. */
@@ -155,4 +160,38 @@ describe("a failing backend makes every SDK raise", () => {
       expect(result.text).toBe("one|");
     });
   }
+});
+
+/**
+ * A model that stops with an error (Gemini's MALFORMED_FUNCTION_CALL): Chat and Anthropic have
+ * no finish value for it, so their clients must see an error, not a finished (empty) answer, as
+ * Responses clients do (an error event, then response.failed); Gemini clients get the finish
+ * reason itself, which Gemini CLI retries on.
+ */
+describe("a model that stops with an error", () => {
+  for (const dialect of ["openai-chat", "anthropic", "openai-responses"]) {
+    test(`${dialect}: the SDK raises, streamed`, async () => {
+      const result = await clients[dialect]!("malformed");
+      expect(result.error).toBeInstanceOf(Error);
+      expect(String(result.error)).toContain("MALFORMED_FUNCTION_CALL");
+    });
+  }
+
+  test("openai-chat and anthropic: a JSON answer is an HTTP error", async () => {
+    const chat = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "k", maxRetries: 0, defaultHeaders: route("malformed") });
+    const chatError = await chat.chat.completions.create({ model: "m", messages: [{ role: "user", content: "go" }] }).catch((error: unknown) => error);
+    expect(chatError).toBeInstanceOf(OpenAI.APIError);
+    expect((chatError as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    const anthropic = new Anthropic({ baseURL: server.url, apiKey: "k", maxRetries: 0, defaultHeaders: route("malformed") });
+    const anthropicError = await anthropic.messages.create({ model: "m", max_tokens: 64, messages: [{ role: "user", content: "go" }] }).catch((error: unknown) => error);
+    expect(anthropicError).toBeInstanceOf(Anthropic.APIError);
+    expect((anthropicError as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
+  });
+
+  test("gemini: the finish reason is Gemini's own", async () => {
+    const client = new GoogleGenAI({ apiKey: "k", httpOptions: { baseUrl: server.url, headers: route("malformed") } });
+    const reasons: unknown[] = [];
+    for await (const chunk of await client.models.generateContentStream({ model: "m", contents: "go" })) reasons.push(chunk.candidates?.[0]?.finishReason);
+    expect(reasons).toContain("MALFORMED_FUNCTION_CALL");
+  });
 });

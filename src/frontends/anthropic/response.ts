@@ -1,6 +1,7 @@
 import type { CollectedResponse } from "../../core/collect.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import type { Part } from "../../core/model/parts.ts";
+import { modelStopError } from "../shared/model-error.ts";
 import { argumentsObject } from "../shared/validate.ts";
 import { callSignatureCarrier, redactedDataText, thinkingSignatureText } from "./signature.ts";
 import { anthropicStopReason } from "./stop-reason.ts";
@@ -35,6 +36,8 @@ function contentBlocks(part: Part): Array<Record<string, unknown>> {
 }
 
 export function encodeMessagesResponse(response: CollectedResponse, call: CanonicalCall): unknown {
+  // No stop_reason says it: thrown, it is the dialect's error response.
+  if (response.finishReason === "error") throw modelStopError(response.rawFinishReason);
   const content = response.parts.flatMap(contentBlocks);
   const hasToolUse = response.parts.some((part) => part.type === "tool_call");
   return {

@@ -3,6 +3,7 @@ import type { CanonicalCall } from "../../core/model/call.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
 import type { ProviderSignature } from "../../core/model/parts.ts";
 import type { Usage } from "../../core/model/usage.ts";
+import { modelStopError } from "../shared/model-error.ts";
 import { anthropicErrorBody } from "./errors.ts";
 import { messageId } from "./response.ts";
 import { callSignatureCarrier, type ReasoningTokens, redactedDataText, thinkingSignatureText } from "./signature.ts";
@@ -158,6 +159,11 @@ export function createMessagesStreamEncoder(call: CanonicalCall): StreamEncoder 
           open = undefined;
           return frame("error", JSON.stringify(anthropicErrorBody(event.error)));
         case "response_finished": {
+          if (event.finishReason === "error") {
+            // No stop_reason says it: an error event, which clients raise on.
+            open = undefined;
+            return frame("error", JSON.stringify(anthropicErrorBody(modelStopError(event.rawFinishReason).error)));
+          }
           const frames = messageStart() + closeBlock();
           const delta = {
             type: "message_delta",

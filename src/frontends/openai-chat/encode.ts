@@ -4,6 +4,7 @@ import type { CanonicalCall } from "../../core/model/call.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
 import type { ReasoningPart, ToolCallPart } from "../../core/model/parts.ts";
 import type { Usage } from "../../core/model/usage.ts";
+import { modelStopError } from "../shared/model-error.ts";
 import { openaiErrorObject } from "../shared/openai-errors.ts";
 
 export function chatFinishReason(reason: FinishReason | undefined, hasToolCalls: boolean): string {
@@ -115,6 +116,10 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
           usage = { ...usage, ...event.usage };
           return "";
         case "response_finished": {
+          if (event.finishReason === "error") {
+            failed = true;
+            return `data: ${JSON.stringify({ error: openaiErrorObject(modelStopError(event.rawFinishReason).error) })}\n\n`;
+          }
           const finish = chunk("{}", JSON.stringify(chatFinishReason(event.finishReason, sawTool)));
           if (!call.includeUsage || !usage) return finish;
           return `${finish}data: ${prefix}"choices":[],"usage":${JSON.stringify(chatUsage(usage))}}\n\n`;
@@ -136,6 +141,8 @@ export function createChatStreamEncoder(call: CanonicalCall): StreamEncoder {
 }
 
 export function encodeChatResponse(response: CollectedResponse, call: CanonicalCall): unknown {
+  // Chat has no finish reason for it: thrown, it is the dialect's error response.
+  if (response.finishReason === "error") throw modelStopError(response.rawFinishReason);
   let content = "";
   let reasoning = "";
   const toolCalls: ToolCallPart[] = [];

@@ -2,6 +2,7 @@ import type { CanonicalCall, ResponseFormat, ToolChoice } from "../../core/model
 import type { CanonicalError } from "../../core/model/errors.ts";
 import type { FinishReason } from "../../core/model/events.ts";
 import { totalOf, type Usage } from "../../core/model/usage.ts";
+import { modelStopError } from "../shared/model-error.ts";
 import { openaiErrorObject } from "../shared/openai-errors.ts";
 import { instructionsSource } from "./decode.ts";
 import { nativeDialect } from "./reasoning-envelope.ts";
@@ -31,7 +32,7 @@ export function outcomeOf(reason: FinishReason | undefined, raw: string | undefi
     case "content_filter":
       return { status: "incomplete", incompleteReason: "content_filter" };
     case "error":
-      return { status: "failed", error: { code: "model_error", message: `the model stopped with an error${raw ? ` (${raw})` : ""}` } };
+      return { status: "failed", error: { code: "model_error", message: modelStopError(raw).message } };
     case "stop":
     case "tool_calls":
     case "pause":
