@@ -1,10 +1,11 @@
 import { BedrockRuntimeClient, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { Type } from "typebox";
-import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
+import { type BackendConfig, type BackendEnvironment, type BackendKind, defaultHttpClientSettings, type HttpClientSettings } from "../../core/backend-kind.ts";
 import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import { upstreamTimeout } from "../shared/upstream-http.ts";
 import { bedrockError } from "./errors.ts";
 import { converseInput } from "./request.ts";
 import { createConverseMapper } from "./stream.ts";
@@ -28,22 +29,58 @@ export function checkEndpoint(endpoint: string, id: string): void {
   throw new Error(`backends.${id}.base_endpoint: cleartext (http) is allowed only to loopback, got ${url.host}`);
 }
 
-async function* converseStream(client: BedrockRuntimeClient, id: string, defaultMaxTokens: number | undefined, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+/** `pending`, or the error `onTimeout` makes once `ms` pass first (0: no limit). */
+function within<T>(pending: Promise<T>, ms: number, onTimeout: () => LipError): Promise<T> {
+  if (ms <= 0) return pending;
+  // The loser may still settle later: its rejection is expected and handled here.
+  pending.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One ConverseStream attempt. The AWS SDK does its own HTTP, so the `http_client` timeouts
+ * (headers, stream idle, total) are applied here; each one cancels the request.
+ */
+async function* converseStream(client: BedrockRuntimeClient, id: string, defaultMaxTokens: number | undefined, http: HttpClientSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
   const mapper = createConverseMapper(id, attempt.model);
+  const request = new AbortController();
+  const signal = AbortSignal.any([attempt.signal, request.signal, ...(http.totalTimeoutMs > 0 ? [AbortSignal.timeout(http.totalTimeoutMs)] : [])]);
+  const expire = (what: "headers" | "idle", ms: number) => (): LipError => {
+    const error = upstreamTimeout(id, what, ms);
+    request.abort(error);
+    return error;
+  };
+  const failure = (thrown: unknown): LipError => {
+    if (thrown instanceof LipError) return thrown;
+    if (attempt.signal.aborted) return new LipError("cancelled", "request cancelled");
+    if (signal.aborted && !request.signal.aborted) return upstreamTimeout(id, "total", http.totalTimeoutMs);
+    return bedrockError(id, thrown);
+  };
   let output;
   try {
-    output = await client.send(new ConverseStreamCommand(converseInput(call, attempt.model, defaultMaxTokens)), { abortSignal: attempt.signal });
+    const sent = client.send(new ConverseStreamCommand(converseInput(call, attempt.model, defaultMaxTokens)), { abortSignal: signal });
+    output = await within(sent, http.responseHeaderTimeoutMs, expire("headers", http.responseHeaderTimeoutMs));
   } catch (thrown) {
-    if (attempt.signal.aborted) throw new LipError("cancelled", "request cancelled");
-    throw bedrockError(id, thrown);
+    throw failure(thrown);
   }
   if (!output.stream) throw new LipError("upstream", `upstream ${id} returned no stream`);
   yield* mapper.start(output.$metadata.requestId);
+  const events = output.stream[Symbol.asyncIterator]();
   try {
-    for await (const event of output.stream) yield* mapper.map(event);
+    for (;;) {
+      const next = await within(events.next(), http.streamIdleTimeoutMs, expire("idle", http.streamIdleTimeoutMs));
+      if (next.done) break;
+      yield* mapper.map(next.value);
+    }
   } catch (thrown) {
-    if (attempt.signal.aborted) throw new LipError("cancelled", "request cancelled");
-    throw bedrockError(id, thrown);
+    throw failure(thrown);
+  } finally {
+    // Leaving early (a timeout, a failure, the consumer gone) must not leave the upstream open.
+    request.abort();
   }
   yield* mapper.end();
 }
@@ -65,13 +102,14 @@ export function createBedrockBackend(config: BackendConfig, environment: Backend
   });
   const defaultModel = config.default_model ?? "anthropic.claude-sonnet-4-5-20250929-v1:0";
   const defaultMaxTokens = get<number>("default_max_tokens") ?? 8192;
+  const http = environment.http ?? defaultHttpClientSettings;
   const models = config.models ?? [defaultModel];
   return {
     id: config.id,
     kind: "bedrock",
     defaultModel,
     models: () => models.map((model) => ({ id: model, backendId: config.id })),
-    stream: (call, attempt) => converseStream(client, config.id, defaultMaxTokens, call, attempt),
+    stream: (call, attempt) => converseStream(client, config.id, defaultMaxTokens, http, call, attempt),
     close: () => client.destroy(),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { checkEndpoint } from "../../../src/backends/bedrock/kind.ts";
+import { bedrockKind, checkEndpoint } from "../../../src/backends/bedrock/kind.ts";
 import { converseInput } from "../../../src/backends/bedrock/request.ts";
 import { createConverseMapper } from "../../../src/backends/bedrock/stream.ts";
 import type { CanonicalCall } from "../../../src/core/model/call.ts";
@@ -10,6 +10,7 @@ import { testConfig } from "../../helpers/config.ts";
 import { startLipstd, type TestServer } from "../../helpers/lipstd.ts";
 import { startEmulator } from "../../emulators/bedrock.ts";
 import type { Emulator, Step } from "../../emulators/harness.ts";
+import { environment, runError, userCall } from "../helpers.ts";
 
 const baseCall: CanonicalCall = { model: "m", messages: [], tools: [], options: {}, stream: true, sourceDialect: "openai-chat", extensions: {} };
 
@@ -189,4 +190,43 @@ describe("bedrock through the AWS SDK over HTTP/2 to the emulator", () => {
     })().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
   });
+});
+
+/**
+ * `http_client` timeouts hold for Bedrock too (it talks through the AWS SDK, not lipstd's fetch):
+ * an upstream that holds its headers or goes silent mid-stream is a recoverable timeout that
+ * cancels the request, never a hang.
+ */
+describe("bedrock honours the http_client timeouts", () => {
+  let emulator: Emulator;
+  let steps: Step[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator({ script: (_request, index) => steps[Math.min(index, steps.length - 1)]! });
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  const backend = () =>
+    bedrockKind.create(
+      { id: "br", kind: "bedrock", enabled: true, base_endpoint: emulator.url, region: "us-west-2", access_key_id: "AKIDTESTKEY", secret_access_key: "test-secret" },
+      environment({}, { responseHeaderTimeoutMs: 150, streamIdleTimeoutMs: 150 }),
+    );
+
+  const cases: Array<[string, Step, string]> = [
+    ["headers held", { reply: { text: "late" }, headersDelayMs: 3_000 }, "upstream_headers_timeout"],
+    // The SDK resolves only with the first event, so this one counts as held headers.
+    ["silent before the first event", { reply: { text: "late" }, firstChunkDelayMs: 3_000 }, "upstream_headers_timeout"],
+    ["silent mid-stream", { reply: { text: ["early ", "late"] }, chunkDelayMs: 3_000 }, "upstream_idle_timeout"],
+  ];
+  for (const [name, step, code] of cases) {
+    test(`${name}: a recoverable timeout, and the upstream request is cancelled`, async () => {
+      steps = [step];
+      const count = emulator.requests.length;
+      const { error } = await runError(backend(), userCall("hi"), { model: "anthropic.claude-x" });
+      expect(error.error).toMatchObject({ kind: "timeout", recoverable: true, code });
+      for (let i = 0; i < 200 && !emulator.requests[count]?.aborted; i++) await Bun.sleep(10);
+      expect(emulator.requests[count]?.aborted).toBe(true);
+    });
+  }
 });
