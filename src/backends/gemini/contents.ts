@@ -77,7 +77,8 @@ function toolResultParts(part: ToolResultPart, path: string, context: Context): 
 function userPart(part: Part, path: string, context: Context): GeminiPart[] {
   switch (part.type) {
     case "text":
-      return [{ ...carried(part, context), text: part.text }];
+      // Gemini refuses an empty text part ("it has an empty text parameter"); it says nothing anyway.
+      return part.text === "" ? [] : [{ ...carried(part, context), text: part.text }];
     case "image":
     case "file":
       return [{ ...carried(part, context), ...mediaPart(part) }];
@@ -169,7 +170,7 @@ export function geminiContents(call: CanonicalCall): GeminiConversation {
   const contents: GeminiContent[] = [];
   call.messages.forEach((message, index) => {
     if (message.role === "system" || message.role === "developer") {
-      for (const part of message.parts) if (part.type === "text") system.push({ text: part.text });
+      for (const part of message.parts) if (part.type === "text" && part.text !== "") system.push({ text: part.text });
       return;
     }
     const parts = partsOf(message, index, context);

@@ -36,6 +36,25 @@ describe("contents", () => {
     expect(result.contents[2]!.parts).toEqual([{ functionResponse: { name: "get_weather", id: "c1", response: { output: "sunny" } } }, { text: "And tomorrow?" }]);
   });
 
+  test("empty text is left out of user turns and systemInstruction (Gemini: 'it has an empty text parameter')", () => {
+    // An Anthropic client's empty text block, an empty system prompt, a Chat user content part "".
+    const result = body(
+      call([
+        { role: "system", parts: [{ type: "text", text: "" }] },
+        { role: "user", parts: [{ type: "text", text: "" }, { type: "text", text: "hi" }] },
+        { role: "assistant", parts: [{ type: "text", text: "hello" }] },
+        { role: "user", parts: [{ type: "text", text: "" }] },
+        { role: "user", parts: [{ type: "text", text: "again" }] },
+      ]),
+    );
+    expect(result.systemInstruction).toBeUndefined();
+    expect(result.contents).toEqual([
+      { role: "user", parts: [{ text: "hi" }] },
+      { role: "model", parts: [{ text: "hello" }] },
+      { role: "user", parts: [{ text: "again" }] },
+    ]);
+  });
+
   test("tool results: the name comes from the matching call, objects stay objects, errors are wrapped", () => {
     const result = body(
       call([
