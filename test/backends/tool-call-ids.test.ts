@@ -6,10 +6,15 @@
  */
 import { describe, expect, test } from "bun:test";
 import { convertMessages } from "../../src/backends/anthropic/messages.ts";
+import { createAnthropicStreamMapper } from "../../src/backends/anthropic/stream.ts";
 import { converseInput } from "../../src/backends/bedrock/request.ts";
+import { createConverseMapper } from "../../src/backends/bedrock/stream.ts";
 import { chatRequestBody, openaiQuirks } from "../../src/backends/openai-chat/request.ts";
+import { createChatStreamMapper } from "../../src/backends/openai-chat/stream.ts";
 import { responsesRequestBody } from "../../src/backends/openai-responses/request.ts";
+import { createResponsesStreamMapper } from "../../src/backends/openai-responses/stream.ts";
 import type { Message } from "../../src/core/model/call.ts";
+import type { CanonicalEvent } from "../../src/core/model/events.ts";
 import { withMessages } from "./helpers.ts";
 
 /** Ids real clients and providers send: Gemini CLI (`name-timestamp-random`), Kimi (`functions.name:0`), an empty one, and plain ones. */
@@ -76,4 +81,37 @@ describe("tool-call ids crossing providers", () => {
     const results = input.messages![2]!.content!.map((block) => block.toolResult!.toolUseId!);
     expectValid(foreignIds.map((original, i) => ({ original, call: calls[i]!, result: results[i]! })), { maxLength: 64, charset: /^[a-zA-Z0-9_-]+$/ });
   });
+});
+
+/**
+ * An upstream that leaves a call without an id (some compatible servers do) must not get a
+ * positional stand-in like `call_0`: every turn would reuse it, and the history then holds two
+ * calls with one id, which Anthropic and Bedrock refuse and which pairs results with the wrong call.
+ */
+describe("tool calls without an upstream id", () => {
+  const idsOf = (events: CanonicalEvent[]) => events.flatMap((event) => (event.type === "tool_call_started" ? [event.id] : []));
+  const mappers: Record<string, () => CanonicalEvent[]> = {
+    chat: () => createChatStreamMapper("b", "m").map({ id: "x", choices: [{ delta: { tool_calls: [{ index: 0, function: { name: "a", arguments: "{}" } }] } }] }),
+    responses: () => {
+      const mapper = createResponsesStreamMapper("b", "m");
+      return [...mapper.map({ type: "response.created", response: { id: "resp_1" } } as never), ...mapper.map({ type: "response.output_item.added", output_index: 0, item: { type: "function_call", name: "a" } } as never)];
+    },
+    anthropic: () => {
+      const mapper = createAnthropicStreamMapper("b", "m");
+      return [...mapper.map({ type: "message_start", message: {} }), ...mapper.map({ type: "content_block_start", index: 0, content_block: { type: "tool_use", name: "a" } })];
+    },
+    bedrock: () => {
+      const mapper = createConverseMapper("b", "m");
+      return [...mapper.start(), ...mapper.map({ contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { name: "a" } as never } } })];
+    },
+  };
+  for (const [name, turn] of Object.entries(mappers)) {
+    test(`${name}: each turn's call gets an id of its own`, () => {
+      const [first] = idsOf(turn());
+      const [second] = idsOf(turn());
+      expect(first).toBeTruthy();
+      expect(second).toBeTruthy();
+      expect(first).not.toBe(second);
+    });
+  }
 });

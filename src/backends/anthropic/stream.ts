@@ -1,4 +1,5 @@
 import { LipError } from "../../core/model/errors.ts";
+import { randomId } from "../../core/model/ids.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { malformedStream, streamError } from "./errors.ts";
@@ -120,7 +121,7 @@ export function createAnthropicStreamMapper(backendId: string, fallbackModel: st
         const initial = input && typeof input === "object" && Object.keys(input).length > 0 ? JSON.stringify(input) : "";
         const block: Block = { kind: "tool", arguments: "", initial, finished: false };
         blocks.set(upstream, block);
-        events.push({ type: "tool_call_started", index: indexOf(block), id: content.id ?? `toolu_${upstream}`, name: content.name ?? "" });
+        events.push({ type: "tool_call_started", index: indexOf(block), id: content.id || randomId("toolu_"), name: content.name ?? "" });
         return;
       }
       default: {

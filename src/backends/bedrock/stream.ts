@@ -71,7 +71,7 @@ export function createConverseMapper(backendId: string, model: string) {
         const toolUse = output.contentBlockStart.start?.toolUse;
         if (toolUse) {
           const entry = enter(output.contentBlockStart.contentBlockIndex ?? 0, { kind: "tool", arguments: "" }, events);
-          events.push({ type: "tool_call_started", index: entry.index, id: toolUse.toolUseId ?? `call_${entry.index}`, name: toolUse.name ?? "" });
+          events.push({ type: "tool_call_started", index: entry.index, id: toolUse.toolUseId || randomId("tooluse_"), name: toolUse.name ?? "" });
         }
       } else if (output.contentBlockDelta) {
         const upstreamIndex = output.contentBlockDelta.contentBlockIndex ?? 0;

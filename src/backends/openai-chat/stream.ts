@@ -1,4 +1,5 @@
 import { LipError, kindForStatus } from "../../core/model/errors.ts";
+import { randomId } from "../../core/model/ids.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { redactSecrets } from "../shared/upstream-error.ts";
@@ -114,7 +115,7 @@ export function createChatStreamMapper(backendId: string, fallbackModel: string)
           }
           seenTools.add(upstreamIndex);
           open({ kind: "tool", upstreamIndex, arguments: "" }, events);
-          events.push({ type: "tool_call_started", index, id: call.id ?? `call_${index}`, name: call.function?.name ?? "" });
+          events.push({ type: "tool_call_started", index, id: call.id || randomId("call_"), name: call.function?.name ?? "" });
         }
         const args = call.function?.arguments;
         if (args && block?.kind === "tool") {

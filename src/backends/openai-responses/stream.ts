@@ -1,4 +1,5 @@
 import { type ErrorKind, LipError } from "../../core/model/errors.ts";
+import { randomId } from "../../core/model/ids.ts";
 import type { CanonicalEvent, FinishReason } from "../../core/model/events.ts";
 import type { Usage } from "../../core/model/usage.ts";
 import { redactSecrets } from "../shared/upstream-error.ts";
@@ -184,7 +185,7 @@ export function createResponsesStreamMapper(backendId: string, fallbackModel: st
           if (item?.type === "function_call") {
             sawToolCall = true;
             enter("tool", outputIndex, events, () => ({ kind: "tool", outputIndex, arguments: "", finished: false }));
-            events.push({ type: "tool_call_started", index, id: item.call_id ?? item.id ?? `call_${index}`, name: item.name ?? "" });
+            events.push({ type: "tool_call_started", index, id: item.call_id || item.id || randomId("call_"), name: item.name ?? "" });
           } else if (item && item.type !== "message" && item.type !== "reasoning" && !warnedTypes.has(item.type)) {
             warnedTypes.add(item.type);
             events.push({ type: "warning", code: "unsupported_output_item", message: `upstream output item '${item.type}' has no canonical form; it was not forwarded` });
