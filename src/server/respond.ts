@@ -53,8 +53,9 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 }
 
 /**
- * Streams encoded events with a Bun direct stream: each event is written and flushed as it
- * arrives, with no intermediate queue. A failed client write ends the loop, and leaving the
+ * Streams encoded events with a Bun direct stream: each event is written as it arrives,
+ * with no intermediate queue and no explicit flush — Bun sends what was written when the loop
+ * yields, so the events of one upstream read leave in one write instead of one syscall each. A failed client write ends the loop, and leaving the
  * loop returns the event generator, which cancels the upstream request. Any other failure
  * ends the stream with the dialect's error event.
  *
@@ -81,7 +82,6 @@ export function streamResponse(
         const bytes = egress ? pipeline.encodeEgress(toBytes(chunk), context) : chunk;
         try {
           controller.write(bytes);
-          controller.flush();
         } catch (thrown) {
           closed = true;
           throw thrown;
