@@ -221,7 +221,7 @@ async function startLipstd(stubPort: number, dir: string): Promise<Started> {
 }
 
 function lipstdMissing(): string | undefined {
-  for (const rel of ["src/cli.ts", "src/server/server.ts", "src/backends/openai-legacy"]) {
+  for (const rel of ["src/cli.ts", "src/server/server.ts"]) {
     if (!existsSync(join(ROOT, rel))) return `pending: ${rel} is not in this tree`;
   }
   return undefined;
