@@ -24,7 +24,7 @@
  *   --json FILE                         also write the aggregated results as JSON
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { release, tmpdir } from "node:os";
+import { loadavg, release, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { runLoad, type LoadResult } from "./loadgen.ts";
 import { sample } from "./proc-stats.ts";
@@ -414,6 +414,7 @@ function machine(): string {
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "lipstd-bench-"));
   const started = performance.now();
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const sections: string[] = [];
   const allRows: Row[] = [];
   let overBudget = false;
@@ -462,7 +463,9 @@ async function main(): Promise<number> {
   const elapsed = (performance.now() - started) / 1000;
   const md = [
     `Machine: ${machine()}`,
-    `Run took ${elapsed.toFixed(1)} s${overBudget ? ` (stopped early: over the ${budgetMs / 1000} s budget)` : ""}.`,
+    `Run took ${elapsed.toFixed(1)} s${overBudget ? ` (stopped early: over the ${budgetMs / 1000} s budget)` : ""}; ` +
+      `1-min load average ${fmt(loadBefore, 2)} before, ${fmt(loadavg()[0] ?? Number.NaN, 2)} after ` +
+      `(before > 0.5 means other work was sharing the cores).`,
     "",
     sections.join("\n\n"),
     "",
