@@ -22,6 +22,8 @@
  *   --budget-s S                        start no new phase after S seconds (default 165)
  *   --out FILE                          where to write the Markdown (default .bench/last.md)
  *   --json FILE                         also write the aggregated results as JSON
+ *   --profile [DIR]                     run lipstd under `bun --cpu-prof-md`; profiles land in DIR
+ *                                       (default .bench/profiles); CPU numbers then include the profiler
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, release, tmpdir } from "node:os";
@@ -143,6 +145,8 @@ const rounds = Math.max(1, Math.floor(numberOption(flags, "rounds", "BENCH_ROUND
 const budgetMs = numberOption(flags, "budget-s", "BENCH_BUDGET_S", 165) * 1000;
 const outFile = resolve(stringOption(flags, "out", "BENCH_OUT", join(ROOT, ".bench", "last.md")));
 const jsonFile = flags.get("json");
+/** `--profile DIR`: run lipstd under Bun's CPU profiler, one Markdown profile per phase in DIR. */
+const profileDir = flags.has("profile") ? resolve(flags.get("profile") === "true" ? join(ROOT, ".bench", "profiles") : flags.get("profile")!) : undefined;
 
 /** Hard cap on one measured phase's load (it then reports what it did, marked truncated). */
 const PHASE_MAX_MS = quick ? 20_000 : 30_000;
@@ -213,7 +217,16 @@ async function startLipstd(stubPort: number, dir: string): Promise<Started> {
   const port = freePort();
   const { child } = await spawnReady(
     "lipstd",
-    [BUN, join(ROOT, "src", "cli.ts"), "serve", "--config", config, "--address", `127.0.0.1:${port}`],
+    [
+      BUN,
+      ...(profileDir === undefined ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${profileDir}`]),
+      join(ROOT, "src", "cli.ts"),
+      "serve",
+      "--config",
+      config,
+      "--address",
+      `127.0.0.1:${port}`,
+    ],
     /lipstd listening on (\S+)/,
     20_000,
   );
