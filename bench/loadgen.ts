@@ -8,7 +8,8 @@
 
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** The request body, or a function of the request's index (0-based, in issue order). */
+  body: string | ((index: number) => string);
   headers?: Record<string, string>;
   concurrency: number;
   requests: number;
@@ -37,12 +38,16 @@ const DATA_LINE = /(^|\n)data:[^\n]*\n/;
 const DONE_TAIL = /(^|\n)data: ?\[DONE\]\s*$/;
 
 /** One request; resolves with the two latencies or throws with a reason. */
-async function one(opts: LoadOptions, signal: AbortSignal): Promise<{ ttft: number; total: number; bytes: number }> {
+async function one(
+  opts: LoadOptions,
+  body: string,
+  signal: AbortSignal,
+): Promise<{ ttft: number; total: number; bytes: number }> {
   const t0 = performance.now();
   const res = await fetch(opts.url, {
     method: "POST",
     headers: { "content-type": "application/json", ...opts.headers },
-    body: opts.body,
+    body,
     signal,
   });
   if (res.status !== 200 || res.body === null) {
@@ -94,9 +99,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         truncated = true;
         return;
       }
-      issued++;
+      const index = issued++;
+      const body = typeof opts.body === "string" ? opts.body : opts.body(index);
       try {
-        const r = await one(opts, AbortSignal.timeout(requestTimeoutMs));
+        const r = await one(opts, body, AbortSignal.timeout(requestTimeoutMs));
         ttftMs.push(r.ttft);
         totalMs.push(r.total);
         bytes += r.bytes;

@@ -242,15 +242,22 @@ function lipstdMissing(): string | undefined {
 
 // ---------------------------------------------------------------- one phase
 
-const REQUEST_BODY = JSON.stringify({
+/**
+ * Every request is its own conversation: the user message carries a unique number. Identical
+ * bodies would all look like one conversation to anything that fingerprints the conversation's
+ * start (lipstd's continuity does), which is not what a fleet of clients sends.
+ */
+let conversation = 0;
+const [BODY_HEAD, BODY_TAIL] = JSON.stringify({
   model: "bench-model",
   stream: true,
   stream_options: { include_usage: true },
   messages: [
     { role: "system", content: "You are a benchmark." },
-    { role: "user", content: "Say something, in as many chunks as the stub likes." },
+    { role: "user", content: "Say something, in as many chunks as the stub likes. Conversation #@@" },
   ],
-});
+}).split("@@") as [string, string];
+const requestBody = (): string => `${BODY_HEAD}${++conversation}${BODY_TAIL}`;
 
 async function runPhase(s: Scenario, mode: Mode, round: number, stub: Started, dir: string): Promise<Phase> {
   let proxy: Started | undefined;
@@ -260,7 +267,7 @@ async function runPhase(s: Scenario, mode: Mode, round: number, stub: Started, d
     const port = proxy?.port ?? stub.port;
     const load = {
       url: `http://127.0.0.1:${port}/v1/chat/completions`,
-      body: REQUEST_BODY,
+      body: requestBody,
       headers: { authorization: "Bearer bench-key" },
       concurrency: s.concurrency,
       maxWallMs: PHASE_MAX_MS,
