@@ -21,6 +21,9 @@ const options = Type.Object({
   output_tokens: Type.Optional(Type.Integer({ minimum: 0 })),
   tool_name: Type.Optional(Type.String({ description: "Emit a tool call with this name after the text." })),
   tool_args: Type.Optional(Type.String({ description: "JSON arguments of that tool call." })),
+  call_offered_tool: Type.Optional(
+    Type.Boolean({ description: "When the request offers tools (and tool_choice is not none), answer with only a call of one (the named one, else the first) with `tool_args`." }),
+  ),
   stream_error_after_text_delta: Type.Optional(Type.Boolean({ description: "Break the stream after the first text delta (post-output failure)." })),
   ttft_ms: Type.Optional(Type.Integer({ minimum: 0, description: "Delay before the first content event." })),
   chunks: Type.Optional(Type.Integer({ minimum: 1, description: "Split the text into this many deltas." })),
@@ -41,6 +44,7 @@ interface StubSettings {
   outputTokens: number;
   toolName?: string;
   toolArgs: string;
+  callOfferedTool: boolean;
   breakAfterText: boolean;
   ttftMs: number;
   chunks: number;
@@ -61,6 +65,7 @@ function settingsOf(config: BackendConfig): StubSettings {
     outputTokens: get<number>("output_tokens") ?? 20,
     toolName: get<string>("tool_name"),
     toolArgs: get<string>("tool_args") ?? "{}",
+    callOfferedTool: get<boolean>("call_offered_tool") ?? false,
     breakAfterText: get<boolean>("stream_error_after_text_delta") ?? false,
     ttftMs: get<number>("ttft_ms") ?? 0,
     chunks: get<number>("chunks") ?? 1,
@@ -113,6 +118,12 @@ export function summarizeCall(call: CanonicalCall): unknown {
   };
 }
 
+/** The tool a model told to use what it is offered would call: the named choice, else the first tool. */
+function offeredTool(call: CanonicalCall): string | undefined {
+  if (call.tools.length === 0 || call.toolChoice?.type === "none") return undefined;
+  return call.toolChoice?.type === "named" ? call.toolChoice.name : call.tools[0]!.name;
+}
+
 /** Split text into `count` deltas on character (not UTF-16 unit) boundaries. */
 export function splitText(text: string, count: number): string[] {
   const characters = Array.from(text);
@@ -139,7 +150,9 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
     index++;
   }
   const text = settings.echoCall ? JSON.stringify(summarizeCall(call)) : settings.echo ? lastUserText(call) || settings.text : settings.text;
-  const pieces = splitText(text, settings.chunks);
+  const offered = settings.callOfferedTool ? offeredTool(call) : undefined;
+  // A model calling the tool it was offered answers with the call alone.
+  const pieces = offered === undefined ? splitText(text, settings.chunks) : [];
   for (let i = 0; i < pieces.length; i++) {
     if (i > 0 && settings.chunkDelayMs > 0) await abortableDelay(settings.chunkDelayMs, attempt.signal);
     yield { type: "text_delta", index, text: pieces[i]! };
@@ -147,8 +160,9 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
       throw new LipError("upstream", "local-stub stream broken after text delta", { code: "stream_broken" });
     }
   }
-  index++;
-  const toolCalls = settings.toolName ? [{ name: settings.toolName, args: settings.toolArgs }, ...settings.toolCalls] : settings.toolCalls;
+  if (pieces.length > 0) index++;
+  const named = offered ?? settings.toolName;
+  const toolCalls = named !== undefined ? [{ name: named, args: settings.toolArgs }, ...settings.toolCalls] : settings.toolCalls;
   for (const tool of toolCalls) {
     yield { type: "tool_call_started", index, id: `call_${randomId("").slice(0, 24)}`, name: tool.name };
     yield { type: "tool_call_args_delta", index, delta: tool.args };
