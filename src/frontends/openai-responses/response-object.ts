@@ -81,20 +81,30 @@ function formatOf(format: ResponseFormat | undefined): Record<string, unknown> {
   return { type: "json_schema", name: format.name ?? "response", description: format.description ?? null, schema: format.schema, strict: format.strict ?? false };
 }
 
+/**
+ * Values the OpenResponses schema allows in the echo. Passthrough fields are forwarded as the
+ * client sent them but echoed only when valid (else their default), so a response always
+ * parses. `minimal` and `max` efforts are not in the schema's effort enum: they echo as null.
+ */
+const echoedEfforts: ReadonlySet<string> = new Set(["none", "low", "medium", "high", "xhigh"]);
+const verbosities: ReadonlySet<string> = new Set(["low", "medium", "high"]);
+const integerOr = <T>(value: unknown, fallback: T) => (Number.isInteger(value) ? (value as number) : fallback);
+
 /** The request-derived fields, fixed for the whole response: built once per response. */
 export function responseSettings(call: CanonicalCall): Record<string, unknown> {
   const extra = call.extensions[nativeDialect] ?? {};
   const text: Record<string, unknown> = { format: formatOf(call.options.responseFormat) };
-  if (typeof extra.verbosity === "string") text.verbosity = extra.verbosity;
+  if (typeof extra.verbosity === "string" && verbosities.has(extra.verbosity)) text.verbosity = extra.verbosity;
   const stringOrNull = (value: unknown) => (typeof value === "string" ? value : null);
+  const effort = call.options.reasoning?.effort;
   return {
     instructions: instructionsOf(call),
     max_output_tokens: call.options.maxOutputTokens ?? null,
-    max_tool_calls: typeof extra.max_tool_calls === "number" ? extra.max_tool_calls : null,
+    max_tool_calls: integerOr(extra.max_tool_calls, null),
     parallel_tool_calls: call.options.parallelToolCalls ?? true,
     previous_response_id: null,
     prompt_cache_key: stringOrNull(extra.prompt_cache_key),
-    reasoning: { effort: call.options.reasoning?.effort ?? null, summary: call.options.reasoning?.summary ?? null },
+    reasoning: { effort: effort !== undefined && echoedEfforts.has(effort) ? effort : null, summary: call.options.reasoning?.summary ?? null },
     safety_identifier: call.options.user ?? null,
     service_tier: typeof extra.service_tier === "string" ? extra.service_tier : "default",
     store: false,
@@ -108,11 +118,11 @@ export function responseSettings(call: CanonicalCall): Record<string, unknown> {
       parameters: tool.parameters,
       strict: tool.strict ?? null,
     })),
-    top_logprobs: typeof extra.top_logprobs === "number" ? extra.top_logprobs : 0,
+    top_logprobs: integerOr(extra.top_logprobs, 0),
     top_p: call.options.topP ?? 1,
     presence_penalty: call.options.presencePenalty ?? 0,
     frequency_penalty: call.options.frequencyPenalty ?? 0,
-    truncation: typeof extra.truncation === "string" ? extra.truncation : "disabled",
+    truncation: extra.truncation === "auto" ? "auto" : "disabled",
     user: null,
     metadata: call.metadata ?? {},
   };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createCollector } from "../../../src/core/collect.ts";
+import { decodeResponsesRequest } from "../../../src/frontends/openai-responses/decode.ts";
 import { encodeResponsesResponse } from "../../../src/frontends/openai-responses/encode-response.ts";
 import { encodeStream, fixture, minimalCall, parseSse, type StreamCase } from "./helpers.ts";
 import { responseErrors } from "./spec-shapes.ts";
@@ -37,5 +38,35 @@ describe("non-streaming JSON", () => {
     expect(json.status).toBe("failed");
     expect(json.error).toEqual({ code: "model_error", message: "the model stopped with an error (MALFORMED_FUNCTION_CALL)" });
     expect(json.completed_at).toBeNull();
+  });
+
+  test("request settings the schema has no value for echo as their defaults, so the response still parses", () => {
+    const body = {
+      model: "m",
+      input: "hi",
+      truncation: "bogus",
+      top_logprobs: 2.5,
+      max_tool_calls: 1.5,
+      text: { verbosity: "loud" },
+      reasoning: { effort: "minimal", summary: "auto" },
+    };
+    const collector = createCollector();
+    collector.add({ type: "response_started", id: "up_x", model: "m", created: 1 });
+    collector.add({ type: "text_delta", index: 0, text: "hi" });
+    collector.add({ type: "response_finished", finishReason: "stop" });
+    const json = encodeResponsesResponse(collector.response, decodeResponsesRequest(body)) as Record<string, any>;
+    expect(responseErrors(json)).toEqual([]);
+    expect(json).toMatchObject({ truncation: "disabled", top_logprobs: 0, max_tool_calls: null, text: { format: { type: "text" } }, reasoning: { effort: null, summary: "auto" } });
+    expect(json.text.verbosity).toBeUndefined();
+  });
+
+  test("valid request settings echo as sent", () => {
+    const body = { model: "m", input: "hi", truncation: "auto", top_logprobs: 3, max_tool_calls: 2, text: { verbosity: "low" }, reasoning: { effort: "xhigh" } };
+    const collector = createCollector();
+    collector.add({ type: "response_started", id: "up_x", model: "m", created: 1 });
+    collector.add({ type: "response_finished", finishReason: "stop" });
+    const json = encodeResponsesResponse(collector.response, decodeResponsesRequest(body)) as Record<string, any>;
+    expect(responseErrors(json)).toEqual([]);
+    expect(json).toMatchObject({ truncation: "auto", top_logprobs: 3, max_tool_calls: 2, text: { verbosity: "low" }, reasoning: { effort: "xhigh", summary: null } });
   });
 });
