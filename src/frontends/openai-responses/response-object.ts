@@ -143,7 +143,8 @@ export function responseObject(settings: Record<string, unknown>, snapshot: Resp
   return {
     id: snapshot.id,
     object: "response",
-    created_at: snapshot.createdAt,
+    // An upstream's `created` is passed on unchecked; the schema wants whole seconds.
+    created_at: Math.floor(snapshot.createdAt),
     status: outcome.status,
     background: false,
     completed_at: outcome.status === "completed" ? Math.floor(Date.now() / 1000) : null,

@@ -69,4 +69,18 @@ describe("non-streaming JSON", () => {
     expect(responseErrors(json)).toEqual([]);
     expect(json).toMatchObject({ truncation: "auto", top_logprobs: 3, max_tool_calls: 2, text: { verbosity: "low" }, reasoning: { effort: "xhigh", summary: null } });
   });
+
+  test("a fractional upstream created time is whole seconds in both encodings", () => {
+    const events = [
+      { type: "response_started", id: "up_x", model: "m", created: 1_700_000_000.75 },
+      { type: "message_started", role: "assistant" },
+      { type: "text_delta", index: 0, text: "hi" },
+      { type: "response_finished", finishReason: "stop" },
+    ] as const;
+    const collector = createCollector();
+    for (const event of events) collector.add(event);
+    const json = encodeResponsesResponse(collector.response, minimalCall({ stream: false })) as Record<string, any>;
+    const streamed = parseSse(encodeStream(events)).map((event) => event.data.response?.created_at).filter((value) => value !== undefined);
+    expect([json.created_at, ...streamed]).toEqual([1_700_000_000, 1_700_000_000, 1_700_000_000, 1_700_000_000]);
+  });
 });
