@@ -55,7 +55,7 @@ interface StreamResult {
 /**
  * Reads the stream as the suite's parser does: line by line within each chunk read, an event
  * being its last `data:` line up to a blank line. The suite forgets a half-read event at a
- * chunk boundary, so an event split across reads is lost here too, and is noticed.
+ * chunk boundary, so an event split there is lost here too (and the order checks then fail).
  */
 async function readStream(response: Response): Promise<StreamResult> {
   const result: StreamResult = { events: [], errors: [], finalResponse: null };
