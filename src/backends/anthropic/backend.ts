@@ -3,9 +3,9 @@ import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import { backendIdentity, type IdentityDefaults } from "../shared/backend-identity.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { type ModelFamily, servesFamily } from "../shared/model-families.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { malformedStream } from "./errors.ts";
@@ -15,14 +15,10 @@ import { anthropicDialect, countTokensRequest, messagesRequest } from "./request
 import { createAnthropicStreamMapper, type StreamPayload } from "./stream.ts";
 
 /** How one kind of the family differs: data, not code. */
-export interface MessagesFlavour {
-  kind: string;
+export interface MessagesFlavour extends IdentityDefaults {
   defaultKeyEnv?: string;
-  defaultModel?: string;
   /** Servers that run without a key (local compatible servers). */
   keyOptional?: boolean;
-  /** Bare model names of this family auto-route to the backend when nothing else matches. */
-  family?: ModelFamily;
 }
 
 interface Instance {
@@ -131,15 +127,8 @@ export function createMessagesBackend(flavour: MessagesFlavour, config: BackendC
     settings: messagesSettings(config),
     http: upstreamHttpFor(environment),
   };
-  const defaultModel = config.default_model ?? flavour.defaultModel ?? "";
-  const models = config.models ?? (defaultModel ? [defaultModel] : []);
   return {
-    id: config.id,
-    kind: flavour.kind,
-    defaultModel,
-    ...(typeof config.backend_prefix === "string" && { prefix: config.backend_prefix }),
-    ...(flavour.family && { servesModel: servesFamily(flavour.family) }),
-    models: () => models.map((id) => ({ id, backendId: config.id })),
+    ...backendIdentity(config, flavour),
     stream: (call, attempt) => messagesStream(instance, call, attempt),
     ...(instance.settings.countTokens && { countTokens: (call: CanonicalCall, attempt: AttemptContext) => countTokens(instance, call, attempt) }),
   };

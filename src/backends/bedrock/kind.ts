@@ -5,6 +5,7 @@ import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import { backendIdentity } from "../shared/backend-identity.ts";
 import { upstreamTimeout } from "../shared/upstream-http.ts";
 import { bedrockError } from "./errors.ts";
 import { converseInput } from "./request.ts";
@@ -100,15 +101,10 @@ export function createBedrockBackend(config: BackendConfig, environment: Backend
     ...(endpoint && { endpoint }),
     ...(accessKeyId && secretAccessKey && { credentials: { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) } }),
   });
-  const defaultModel = config.default_model ?? "anthropic.claude-sonnet-4-5-20250929-v1:0";
   const defaultMaxTokens = get<number>("default_max_tokens") ?? 8192;
   const http = environment.http ?? defaultHttpClientSettings;
-  const models = config.models ?? [defaultModel];
   return {
-    id: config.id,
-    kind: "bedrock",
-    defaultModel,
-    models: () => models.map((model) => ({ id: model, backendId: config.id })),
+    ...backendIdentity(config, bedrockKind),
     stream: (call, attempt) => converseStream(client, config.id, defaultMaxTokens, http, call, attempt),
     close: () => client.destroy(),
   };

@@ -2,6 +2,7 @@ import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import type { BackendIdentity } from "../shared/backend-identity.ts";
 import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
@@ -23,7 +24,6 @@ export interface BearerAuth {
 
 /** What differs between the Gemini API and Vertex AI: where to send, how to authenticate. */
 export interface GeminiEndpoint {
-  kind: string;
   url(model: string, method: GeminiMethod): string;
   auth: { pool: KeyPool } | { bearer: BearerAuth };
   /** The countTokens body around a generateContent body (the two APIs wrap it differently). */
@@ -33,10 +33,6 @@ export interface GeminiEndpoint {
 export interface GeminiSettings {
   id: string;
   http: UpstreamHttp;
-  /** Claims bare `gemini-*` model names for auto-selection. */
-  servesModel: (model: string) => boolean;
-  defaultModel: string;
-  models: string[];
   thinkingControl: ThinkingControl;
   endpoint: GeminiEndpoint;
 }
@@ -139,13 +135,9 @@ async function countTokens(settings: GeminiSettings, call: CanonicalCall, attemp
 }
 
 /** One Gemini-speaking backend instance; the Gemini API and Vertex AI differ only in `endpoint`. */
-export function createGeminiInstance(settings: GeminiSettings): BackendInstance {
+export function createGeminiInstance(identity: BackendIdentity, settings: GeminiSettings): BackendInstance {
   return {
-    id: settings.id,
-    kind: settings.endpoint.kind,
-    defaultModel: settings.defaultModel,
-    servesModel: settings.servesModel,
-    models: () => settings.models.map((id) => ({ id, backendId: settings.id })),
+    ...identity,
     stream: (call, attempt) => geminiStream(settings, call, attempt),
     countTokens: (call, attempt) => countTokens(settings, call, attempt),
   };

@@ -1,8 +1,8 @@
 import { Type } from "typebox";
 import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
+import { backendIdentity } from "../shared/backend-identity.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
-import { servesFamily } from "../shared/model-families.ts";
 import { upstreamHttpFor } from "../shared/upstream-http.ts";
 import { createGeminiInstance, type GeminiMethod } from "./backend.ts";
 import { bareModel } from "./request.ts";
@@ -29,17 +29,11 @@ export function geminiMethodUrl(baseUrl: string, model: string, method: GeminiMe
 function createGeminiBackend(config: BackendConfig, environment: BackendEnvironment) {
   const baseUrl = credentialSafeUrl(config.base_url ?? geminiKind.defaultBaseUrl!, `backends.${config.id}.base_url`);
   const { keys } = discoverApiKeys(config, environment.env, geminiKind.defaultKeyEnv);
-  const defaultModel = config.default_model ?? defaultGeminiModel;
-  const http = upstreamHttpFor(environment);
-  return createGeminiInstance({
+  return createGeminiInstance(backendIdentity(config, { kind: "gemini", defaultModel: defaultGeminiModel, family: "gemini" }), {
     id: config.id,
-    http,
-    servesModel: servesFamily("gemini"),
-    defaultModel,
-    models: config.models ?? [defaultModel],
+    http: upstreamHttpFor(environment),
     thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",
     endpoint: {
-      kind: "gemini",
       url: (model, method) => geminiMethodUrl(baseUrl, model, method),
       auth: { pool: new KeyPool(keys, config.id) },
       countTokensBody: (request, model) => ({ generateContentRequest: { model: `models/${bareModel(model)}`, ...request } }),

@@ -2,10 +2,10 @@ import { Type } from "typebox";
 import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
 import type { BackendInstance } from "../../core/codec.ts";
 import { LipError } from "../../core/model/errors.ts";
+import { backendIdentity } from "../shared/backend-identity.ts";
 import { findCredentials, type GoogleCredentials, loadCredentials } from "../shared/google-auth/credentials.ts";
 import { GoogleTokenSource } from "../shared/google-auth/token-source.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
-import { servesFamily } from "../shared/model-families.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { type BearerAuth, createGeminiInstance, type GeminiMethod } from "./backend.ts";
 import { defaultGeminiModel, thinkingControlOption } from "./kind.ts";
@@ -61,16 +61,11 @@ function createVertexBackend(config: BackendConfig, environment: BackendEnvironm
   if (!project) throw new Error(`backends.${config.id}.project: required (the credentials name no project_id and GOOGLE_CLOUD_PROJECT is unset)`);
   const location = (config.location as string | undefined) ?? env.GOOGLE_CLOUD_LOCATION ?? "global";
   const root = credentialSafeUrl((config.base_endpoint as string | undefined) ?? vertexHost(location), `backends.${config.id}.base_endpoint`);
-  const defaultModel = config.default_model ?? defaultGeminiModel;
-  return createGeminiInstance({
+  return createGeminiInstance(backendIdentity(config, { kind: "vertex-gemini", defaultModel: defaultGeminiModel, family: "gemini" }), {
     id: config.id,
     http,
-    servesModel: servesFamily("gemini"),
-    defaultModel,
-    models: config.models ?? [defaultModel],
     thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",
     endpoint: {
-      kind: "vertex-gemini",
       url: (model, method) => vertexMethodUrl(root, project, location, model, method),
       auth: { bearer: auth },
       // Vertex's CountTokensRequest takes contents, system instruction, tools and generation config only.

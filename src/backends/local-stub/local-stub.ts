@@ -5,6 +5,7 @@ import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError, kindForStatus } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
 import { randomId } from "../../core/model/ids.ts";
+import { backendIdentity } from "../shared/backend-identity.ts";
 import { abortableDelay } from "../shared/abortable-delay.ts";
 
 const defaultText = "[local-stub] deterministic assistant text";
@@ -183,13 +184,8 @@ export const localStubKind: BackendKind = {
   options,
   create(config: BackendConfig): BackendInstance {
     const settings = settingsOf(config);
-    const defaultModel = config.default_model ?? "stub-default";
-    const models = config.models ?? [defaultModel];
     return {
-      id: config.id,
-      kind: "local-stub",
-      defaultModel,
-      models: () => models.map((id) => ({ id, backendId: config.id })),
+      ...backendIdentity(config, localStubKind),
       stream: (call, attempt) => stubStream(settings, call, attempt),
       countTokens: async (call) => Math.ceil(JSON.stringify(call.messages).length / 4),
     };

@@ -4,22 +4,20 @@ import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import { backendIdentity, type IdentityDefaults } from "../shared/backend-identity.ts";
 import { requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { type ModelFamily, servesFamily } from "../shared/model-families.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { chatRequestBody, type ChatQuirks, openaiQuirks } from "./request.ts";
 import { createChatStreamMapper } from "./stream.ts";
 
 /** One OpenAI-compatible Chat service: the codec is shared; a preset is only data. */
-export interface ChatPreset {
-  kind: string;
+export interface ChatPreset extends IdentityDefaults {
   description: string;
   defaultBaseUrl?: string;
   defaultKeyEnv?: string;
-  defaultModel?: string;
   quirks?: Partial<ChatQuirks>;
   /** Extra headers every request carries. */
   headers?: Record<string, string>;
@@ -33,8 +31,6 @@ export interface ChatPreset {
   configHeaders?(config: BackendConfig): Record<string, string>;
   /** Kind-specific config keys besides `quirks` (always accepted). */
   options?: TObject["properties"];
-  /** Bare model names of this family auto-route to the backend when nothing else matches. */
-  family?: ModelFamily;
 }
 
 interface ChatInstance {
@@ -95,7 +91,6 @@ export function createChatBackend(preset: ChatPreset, config: BackendConfig, env
   const baseUrl = requireBaseUrl(config, preset.kind, preset.defaultBaseUrl);
   const { keys } = discoverApiKeys(config, environment.env, preset.defaultKeyEnv);
   const pool = keys.length > 0 || !preset.keyOptional ? new KeyPool(keys, config.id) : undefined;
-  const defaultModel = config.default_model ?? preset.defaultModel ?? "";
   const instance: ChatInstance = {
     id: config.id,
     baseUrl,
@@ -106,14 +101,8 @@ export function createChatBackend(preset: ChatPreset, config: BackendConfig, env
     headers: { ...preset.headers, ...preset.configHeaders?.(config) },
     http: upstreamHttpFor(environment),
   };
-  const models = config.models ?? (defaultModel ? [defaultModel] : []);
   return {
-    id: config.id,
-    kind: preset.kind,
-    defaultModel,
-    ...(typeof config.backend_prefix === "string" && { prefix: config.backend_prefix }),
-    ...(preset.family && { servesModel: servesFamily(preset.family) }),
-    models: () => models.map((id) => ({ id, backendId: config.id })),
+    ...backendIdentity(config, preset),
     stream: (call, attempt) => chatStream(instance, call, attempt),
   };
 }

@@ -4,10 +4,10 @@ import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
+import { backendIdentity, type IdentityDefaults } from "../shared/backend-identity.ts";
 import { backendPrefixOption, requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { servesFamily } from "../shared/model-families.ts";
 import { sseEvents } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { responsesRequestBody } from "./request.ts";
@@ -64,14 +64,10 @@ async function* responsesStream(instance: ResponsesInstance, call: CanonicalCall
   throw new LipError("upstream", `upstream ${instance.id} stream ended without a terminal response event`, { code: "truncated_stream" });
 }
 
-interface ResponsesFlavour {
-  kind: string;
+interface ResponsesFlavour extends IdentityDefaults {
   description: string;
   defaultBaseUrl?: string;
   defaultKeyEnv?: string;
-  defaultModel?: string;
-  /** Claims `gpt-*`/`o*` names for auto-selection (OpenAI itself, not arbitrary compatible servers). */
-  autoSelect: boolean;
 }
 
 function createResponsesBackend(flavour: ResponsesFlavour, config: BackendConfig, environment: BackendEnvironment): BackendInstance {
@@ -90,15 +86,8 @@ function createResponsesBackend(flavour: ResponsesFlavour, config: BackendConfig
     headers,
     http: upstreamHttpFor(environment),
   };
-  const defaultModel = config.default_model ?? flavour.defaultModel ?? "";
-  const models = config.models ?? (defaultModel ? [defaultModel] : []);
   return {
-    id: config.id,
-    kind: flavour.kind,
-    defaultModel,
-    ...(typeof config.backend_prefix === "string" && { prefix: config.backend_prefix }),
-    ...(flavour.autoSelect && { servesModel: servesFamily("openai") }),
-    models: () => models.map((id) => ({ id, backendId: config.id })),
+    ...backendIdentity(config, flavour),
     stream: (call, attempt) => responsesStream(instance, call, attempt),
   };
 }
@@ -124,7 +113,8 @@ export const openaiResponsesKind = responsesKind(
     defaultBaseUrl: "https://api.openai.com/v1",
     defaultKeyEnv: "OPENAI_API_KEY",
     defaultModel: "gpt-5-mini",
-    autoSelect: true,
+    // OpenAI itself claims bare `gpt-*`/`o*` names; arbitrary compatible servers do not.
+    family: "openai",
   },
   Type.Object({
     store: Type.Optional(storeOption),
@@ -137,7 +127,6 @@ export const customOpenaiResponsesCompatibleKind = responsesKind(
   {
     kind: "custom-openai-responses-compatible",
     description: "Any server speaking the OpenAI Responses API at `base_url` (required); keys from `api_key`/`api_keys`/`api_key_env_var_root`.",
-    autoSelect: false,
   },
   Type.Object({ backend_prefix: Type.Optional(backendPrefixOption), store: Type.Optional(storeOption) }),
 );
