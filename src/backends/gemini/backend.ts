@@ -5,7 +5,7 @@ import type { CanonicalEvent } from "../../core/model/events.ts";
 import type { BackendIdentity } from "../shared/backend-identity.ts";
 import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { sseEvents } from "../shared/sse-stream.ts";
+import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
 import type { UpstreamHttp } from "../shared/upstream-http.ts";
 import { keyRejected, retryDelayFromBody } from "./errors.ts";
 import { geminiRequestBody, geminiRequestWarnings } from "./request.ts";
@@ -78,16 +78,6 @@ function asChunk(value: unknown, backendId: string): GeminiResponse {
   throw new LipError("upstream", `upstream ${backendId} sent a stream chunk that is not a JSON object`, { code: "malformed_stream" });
 }
 
-function parseChunk(data: string, backendId: string): GeminiResponse {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    throw new LipError("upstream", `upstream ${backendId} sent malformed JSON in its stream`, { code: "malformed_stream" });
-  }
-  return asChunk(value, backendId);
-}
-
 /** Chunks of a body that is not SSE: the JSON-array transport (no `alt=sse`), or one response. */
 async function jsonChunks(response: Response, backendId: string, http: UpstreamHttp, signal: AbortSignal): Promise<GeminiResponse[]> {
   let text: string;
@@ -117,7 +107,7 @@ async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, atte
   if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
     for await (const event of sseEvents(response.body, settings.id, { http: settings.http, signal })) {
       if (event.data.trim() === "") continue;
-      yield* mapper.map(parseChunk(event.data, settings.id));
+      yield* mapper.map(asChunk(parseEventData(event.data, settings.id), settings.id));
     }
   } else {
     for (const chunk of await jsonChunks(response, settings.id, settings.http, signal)) yield* mapper.map(chunk);

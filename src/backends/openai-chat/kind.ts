@@ -8,7 +8,7 @@ import { backendIdentity, type IdentityDefaults } from "../shared/backend-identi
 import { requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { sseEvents } from "../shared/sse-stream.ts";
+import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { chatRequestBody, type ChatQuirks, openaiQuirks } from "./request.ts";
 import { createChatStreamMapper } from "./stream.ts";
@@ -65,13 +65,7 @@ async function* chatStream(instance: ChatInstance, call: CanonicalCall, attempt:
   for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
     if (event.data === "[DONE]") break;
     if (event.data === "") continue;
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(event.data);
-    } catch {
-      throw new LipError("upstream", `upstream ${instance.id} sent malformed JSON in its stream`, { code: "malformed_stream" });
-    }
-    yield* mapper.map(chunk as Parameters<typeof mapper.map>[0]);
+    yield* mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0]);
   }
   yield* mapper.end();
 }

@@ -8,7 +8,7 @@ import { backendIdentity, type IdentityDefaults } from "../shared/backend-identi
 import { backendPrefixOption, requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { sseEvents } from "../shared/sse-stream.ts";
+import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { responsesRequestBody } from "./request.ts";
 import { createResponsesStreamMapper, type ResponsesEvent } from "./stream.ts";
@@ -42,12 +42,7 @@ async function* responsesStream(instance: ResponsesInstance, call: CanonicalCall
   let pendingWarnings = warnings;
   for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
     if (event.data === "" || event.data === "[DONE]") continue;
-    let parsed: ResponsesEvent;
-    try {
-      parsed = JSON.parse(event.data) as ResponsesEvent;
-    } catch {
-      throw new LipError("upstream", `upstream ${instance.id} sent malformed JSON in its stream`, { code: "malformed_stream" });
-    }
+    const parsed = parseEventData(event.data, instance.id) as ResponsesEvent;
     // Some servers name the type only in the `event:` line.
     if (typeof parsed.type !== "string") parsed.type = event.event ?? "";
     const mapped = mapper.map(parsed);

@@ -60,3 +60,12 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: st
     else reader.releaseLock();
   }
 }
+
+/** One event's `data` as JSON; data that is not JSON makes the stream malformed. */
+export function parseEventData(data: string, backendId: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new LipError("upstream", `upstream ${backendId} sent malformed JSON in its stream`, { code: "malformed_stream" });
+  }
+}
