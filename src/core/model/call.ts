@@ -26,7 +26,12 @@ export type ToolChoice =
   | { type: "required" }
   | { type: "named"; name: string };
 
-export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
+export const reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export type ReasoningEffort = (typeof reasoningEfforts)[number];
+
+export function isReasoningEffort(value: string): value is ReasoningEffort {
+  return (reasoningEfforts as readonly string[]).includes(value);
+}
 
 export interface ReasoningOptions {
   /** Absent = the model's default. */

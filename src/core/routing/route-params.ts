@@ -1,8 +1,7 @@
-import type { CanonicalCall } from "../model/call.ts";
+import { type CanonicalCall, isReasoningEffort, reasoningEfforts } from "../model/call.ts";
 import type { RouteParams } from "./selector-ast.ts";
 import { invalidSelector } from "./selector-error.ts";
 
-const efforts = new Set(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
 const verbosities = new Set(["low", "medium", "high"]);
 
 function decode(text: string, position: number): string {
@@ -50,8 +49,8 @@ export function parseRouteParams(query: string, position: number): RouteParams {
         break;
       }
       case "reasoning_effort":
-        if (!efforts.has(value)) throw invalidSelector(`route param 'reasoning_effort' must be one of ${[...efforts].join(", ")}, got '${value}'`, offset);
-        params.reasoningEffort = value as RouteParams["reasoningEffort"];
+        if (!isReasoningEffort(value)) throw invalidSelector(`route param 'reasoning_effort' must be one of ${reasoningEfforts.join(", ")}, got '${value}'`, offset);
+        params.reasoningEffort = value;
         break;
       case "verbosity":
         if (!verbosities.has(value)) throw invalidSelector(`route param 'verbosity' must be low, medium or high, got '${value}'`, offset);

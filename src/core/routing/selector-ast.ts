@@ -1,3 +1,5 @@
+import type { ReasoningEffort } from "../model/call.ts";
+
 /**
  * The compiled shape of a route selector. Positions are 0-based offsets into the selector text
  * (after aliases), so errors and `routes --explain` can point at the source.
@@ -8,7 +10,7 @@ export interface RouteParams {
   temperature?: number;
   topP?: number;
   maxOutputTokens?: number;
-  reasoningEffort?: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
+  reasoningEffort?: ReasoningEffort;
   verbosity?: "low" | "medium" | "high";
   parallelToolCalls?: boolean;
 }

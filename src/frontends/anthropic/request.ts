@@ -1,5 +1,5 @@
 import type { Logger } from "../../core/codec.ts";
-import type { CallOptions, CanonicalCall, ReasoningEffort, ReasoningOptions, ResponseFormat, ToolChoice, ToolSpec } from "../../core/model/call.ts";
+import type { CallOptions, CanonicalCall, ReasoningOptions, ResponseFormat, ToolChoice, ToolSpec } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import {
   expectArray,
@@ -7,6 +7,7 @@ import {
   expectString,
   type JsonObject,
   optionalBoolean,
+  optionalEffort,
   optionalInteger,
   optionalNumber,
   optionalString,
@@ -22,7 +23,6 @@ const mappedFields: ReadonlySet<string> = new Set([
 ]);
 
 const toolFields: ReadonlySet<string> = new Set(["name", "description", "input_schema", "strict"]);
-const efforts: ReadonlySet<string> = new Set(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
 
 interface DecodedTools {
   tools: ToolSpec[];
@@ -106,11 +106,8 @@ function decodeReasoning(body: JsonObject, outputConfig: JsonObject | undefined,
       extra.thinking = thinking;
     }
   }
-  const effort = optionalString(outputConfig?.effort, "output_config.effort");
-  if (effort !== undefined) {
-    if (!efforts.has(effort)) throw invalidRequest(`output_config.effort: unknown value '${effort}'`, "output_config.effort");
-    reasoning = { ...reasoning, effort: effort as ReasoningEffort };
-  }
+  const effort = optionalEffort(outputConfig?.effort, "output_config.effort");
+  if (effort !== undefined) reasoning = { ...reasoning, effort };
   return reasoning;
 }
 

@@ -1,4 +1,4 @@
-import type { CanonicalCall, CallOptions, Message, ReasoningEffort, ResponseFormat, ToolChoice, ToolSpec } from "../../core/model/call.ts";
+import type { CanonicalCall, CallOptions, Message, ResponseFormat, ToolChoice, ToolSpec } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { ImagePart, Part, ReasoningPart, TextPart } from "../../core/model/parts.ts";
 import {
@@ -8,6 +8,7 @@ import {
   expectString,
   type JsonObject,
   optionalBoolean,
+  optionalEffort,
   optionalInteger,
   optionalNumber,
   optionalString,
@@ -23,8 +24,6 @@ const mappedFields = new Set([
   "max_completion_tokens", "stop", "n", "reasoning_effort", "response_format", "parallel_tool_calls", "seed",
   "presence_penalty", "frequency_penalty", "user", "metadata", "functions", "function_call",
 ]);
-
-const efforts: ReadonlySet<string> = new Set(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
 
 function decodeContentPart(value: unknown, path: string): Part {
   const part = expectObject(value, path);
@@ -216,9 +215,8 @@ function decodeOptions(body: JsonObject): CallOptions {
   const stop = optionalStringList(body.stop, "stop");
   if (stop && stop.length > 4) throw invalidRequest(`stop: at most 4 sequences, got ${stop.length}`, "stop");
   set("stop", stop);
-  const effort = optionalString(body.reasoning_effort, "reasoning_effort");
-  if (effort !== undefined && !efforts.has(effort)) throw invalidRequest(`reasoning_effort: unknown value '${effort}'`, "reasoning_effort");
-  if (effort) options.reasoning = { effort: effort as ReasoningEffort, enabled: effort !== "none" };
+  const effort = optionalEffort(body.reasoning_effort, "reasoning_effort");
+  if (effort) options.reasoning = { effort, enabled: effort !== "none" };
   set("responseFormat", decodeResponseFormat(body.response_format));
   set("parallelToolCalls", optionalBoolean(body.parallel_tool_calls, "parallel_tool_calls"));
   set("seed", optionalInteger(body.seed, "seed"));

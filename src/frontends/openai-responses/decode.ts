@@ -1,5 +1,5 @@
 import type { InboundRequest } from "../../core/codec.ts";
-import type { CallOptions, CanonicalCall, Message, ReasoningEffort, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
+import type { CallOptions, CanonicalCall, Message, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 import {
   expectArray,
@@ -7,6 +7,7 @@ import {
   expectString,
   type JsonObject,
   optionalBoolean,
+  optionalEffort,
   optionalInteger,
   optionalNumber,
   optionalString,
@@ -24,7 +25,6 @@ const mappedFields: ReadonlySet<string> = new Set([
   "frequency_penalty", "previous_response_id", "conversation", "background", "prompt",
 ]);
 
-const efforts: ReadonlySet<string> = new Set(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
 const summaries: ReadonlySet<string> = new Set(["auto", "concise", "detailed"]);
 const encryptedInclude = "reasoning.encrypted_content";
 
@@ -69,10 +69,9 @@ function decodeReasoning(body: JsonObject): ReasoningOptions | undefined {
   const reasoning = body.reasoning === undefined || body.reasoning === null ? undefined : expectObject(body.reasoning, "reasoning");
   const include = body.include === undefined || body.include === null ? [] : expectArray(body.include, "include").map((value, i) => expectString(value, `include[${i}]`));
   const options: ReasoningOptions = {};
-  const effort = optionalString(reasoning?.effort, "reasoning.effort");
+  const effort = optionalEffort(reasoning?.effort, "reasoning.effort");
   if (effort !== undefined) {
-    if (!efforts.has(effort)) throw invalidRequest(`reasoning.effort: unknown value '${effort}'`, "reasoning.effort");
-    options.effort = effort as ReasoningEffort;
+    options.effort = effort;
     options.enabled = effort !== "none";
   }
   // `generate_summary` is the deprecated spelling of `summary`.

@@ -1,3 +1,4 @@
+import { isReasoningEffort, type ReasoningEffort } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
 
 export { argumentsObject } from "../../core/model/tool-arguments.ts";
@@ -53,6 +54,12 @@ export function optionalBoolean(value: unknown, path: string): boolean | undefin
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "boolean") throw invalidRequest(`${path}: expected boolean, got ${describe(value)}`, path);
   return value;
+}
+
+export function optionalEffort(value: unknown, path: string): ReasoningEffort | undefined {
+  const effort = optionalString(value, path);
+  if (effort !== undefined && !isReasoningEffort(effort)) throw invalidRequest(`${path}: unknown value '${effort}'`, path);
+  return effort;
 }
 
 /** `stop`-style fields: a string or an array of strings, normalised to an array. */
