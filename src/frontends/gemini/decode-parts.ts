@@ -2,7 +2,7 @@ import { invalidRequest } from "../../core/model/errors.ts";
 import type { Extensions, FilePart, ImagePart, MediaSource, Part, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from "../../core/model/parts.ts";
 import { argumentsText, expectObject, expectString, type JsonObject, optionalBoolean, optionalString } from "../shared/validate.ts";
 import { type CarriedReasoning, decodeThoughtSignature, geminiDialect, type SignatureEnvelope } from "./signature.ts";
-import { camelCase, field } from "./wire.ts";
+import { field, unmappedFields } from "./wire.ts";
 
 /** One Gemini part, decoded; calls and results still need their ids matched (decode-contents). */
 export type DecodedPart =
@@ -16,14 +16,10 @@ const dataKeys = new Set([
   "executableCode", "codeExecutionResult", "toolCall", "toolResponse",
 ]);
 
+const functionResponseFields: ReadonlySet<string> = new Set(["name", "id", "response", "parts"]);
+
 function partExtensions(part: JsonObject): Extensions | undefined {
-  let extra: JsonObject | undefined;
-  for (const [key, value] of Object.entries(part)) {
-    const name = camelCase(key);
-    if (dataKeys.has(name) || value === undefined) continue;
-    extra ??= {};
-    extra[name] = value;
-  }
+  const extra = unmappedFields(part, dataKeys);
   return extra && { [geminiDialect]: extra };
 }
 
@@ -64,15 +60,14 @@ function functionResponse(value: unknown, path: string): DecodedPart {
       content.push(item);
     });
   }
-  const extra: JsonObject = {};
-  for (const [key, child] of Object.entries(result)) if (!["name", "id", "response", "parts"].includes(key)) extra[camelCase(key)] = child;
+  const extra = unmappedFields(result, functionResponseFields);
   const part: ToolResultPart = {
     type: "tool_result",
     callId: "",
     name,
     content,
     ...(isError && { isError }),
-    ...(Object.keys(extra).length > 0 && { extensions: { [geminiDialect]: extra } }),
+    ...(extra && { extensions: { [geminiDialect]: extra } }),
   };
   return { kind: "result", part, name, ...(id !== undefined && { id }) };
 }
