@@ -1,4 +1,5 @@
 import type { ProviderSignature } from "../../core/model/parts.ts";
+import { isProviderSignature, openEnvelope, sealEnvelope } from "../shared/envelope.ts";
 
 export const anthropicDialect = "anthropic";
 
@@ -45,7 +46,7 @@ function wrap(tokens: ReasoningTokens): string {
     ...(tokens.kind === "summary" && { k: tokens.kind }),
     ...(tokens.forCall !== undefined && { c: tokens.forCall }),
   };
-  return wrapPrefix + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+  return sealEnvelope(wrapPrefix, payload);
 }
 
 function isAnthropic(token: ProviderSignature | undefined): token is ProviderSignature {
@@ -66,25 +67,14 @@ export function redactedDataText(tokens: ReasoningTokens): string {
   return wrap(tokens);
 }
 
-function isSignature(value: unknown): value is ProviderSignature {
-  if (value === null || typeof value !== "object") return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.dialect === "string" && typeof record.value === "string";
-}
-
 function unwrap(text: string): ReasoningTokens | undefined {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(text.slice(wrapPrefix.length), "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return undefined;
-  const { s, o, id, k, c } = payload as Record<string, unknown>;
-  if ((s !== undefined && !isSignature(s)) || (o !== undefined && !isSignature(o))) return undefined;
+  const payload = openEnvelope(wrapPrefix, text);
+  if (!payload) return undefined;
+  const { s, o, id, k, c } = payload;
+  if ((s !== undefined && !isProviderSignature(s)) || (o !== undefined && !isProviderSignature(o))) return undefined;
   return {
-    ...(s !== undefined && { signature: s as ProviderSignature }),
-    ...(o !== undefined && { opaque: o as ProviderSignature }),
+    ...(s !== undefined && { signature: s }),
+    ...(o !== undefined && { opaque: o }),
     ...(typeof id === "string" && { id }),
     ...((k === "summary" || k === "thinking") && { kind: k }),
     ...(typeof c === "string" && { forCall: c }),
@@ -99,9 +89,7 @@ export function callSignatureCarrier(callId: string, signature: ProviderSignatur
 /** Reads a client's echoed `signature` (thinking) or `data` (redacted_thinking) back into tokens. */
 export function readReasoningTokens(text: string, slot: "signature" | "opaque"): ReasoningTokens {
   if (text === "") return {};
-  if (text.startsWith(wrapPrefix)) {
-    const tokens = unwrap(text);
-    if (tokens) return tokens;
-  }
+  const tokens = unwrap(text);
+  if (tokens) return tokens;
   return { [slot]: { dialect: anthropicDialect, value: text } };
 }

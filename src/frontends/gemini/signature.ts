@@ -1,4 +1,5 @@
 import type { ProviderSignature, ReasoningPart } from "../../core/model/parts.ts";
+import { readSignature } from "../shared/envelope.ts";
 
 /**
  * Gemini clients keep one opaque `thoughtSignature` per part and echo it back unchanged. A
@@ -42,12 +43,6 @@ export function encodeThoughtSignature(envelope: SignatureEnvelope): string | un
   const { signature, ...rest } = envelope;
   if (signature?.dialect === geminiDialect && isEmpty(rest)) return signature.value;
   return envelopePrefix + Buffer.from(JSON.stringify(envelope)).toString("base64");
-}
-
-function readSignature(value: unknown): ProviderSignature | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const { dialect, value: text } = value as Record<string, unknown>;
-  return typeof dialect === "string" && typeof text === "string" ? { dialect, value: text } : undefined;
 }
 
 function readKind(value: unknown): "thinking" | "summary" | undefined {

@@ -1,4 +1,5 @@
 import type { ProviderSignature } from "../../core/model/parts.ts";
+import { openEnvelope, readSignature, sealEnvelope } from "../shared/envelope.ts";
 
 /**
  * Responses has exactly one place for provider state a client must send back unchanged: a
@@ -26,36 +27,21 @@ export interface ReasoningEnvelope {
   c?: string;
 }
 
-export function isEnvelope(encrypted: string): boolean {
-  return encrypted.startsWith(prefix);
-}
-
 export function wrapEnvelope(envelope: ReasoningEnvelope): string {
-  return prefix + Buffer.from(JSON.stringify(envelope), "utf8").toString("base64url");
-}
-
-function isSignature(value: unknown): value is ProviderSignature {
-  if (value === null || typeof value !== "object") return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.dialect === "string" && typeof record.value === "string";
+  return sealEnvelope(prefix, envelope);
 }
 
 /** The envelope inside `encrypted_content`, or undefined when it is not a well-formed lipstd envelope. */
 export function unwrapEnvelope(encrypted: string): ReasoningEnvelope | undefined {
-  if (!isEnvelope(encrypted)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(encrypted.slice(prefix.length), "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
-  const raw = parsed as Record<string, unknown>;
+  const raw = openEnvelope(prefix, encrypted);
+  if (!raw) return undefined;
   const envelope: ReasoningEnvelope = {};
+  const signature = readSignature(raw.s);
+  const opaque = readSignature(raw.o);
   if (typeof raw.t === "string") envelope.t = raw.t;
   if (raw.k === "thinking" || raw.k === "summary") envelope.k = raw.k;
-  if (isSignature(raw.s)) envelope.s = { dialect: raw.s.dialect, value: raw.s.value };
-  if (isSignature(raw.o)) envelope.o = { dialect: raw.o.dialect, value: raw.o.value };
+  if (signature) envelope.s = signature;
+  if (opaque) envelope.o = opaque;
   if (typeof raw.c === "string") envelope.c = raw.c;
   return envelope;
 }
