@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { abortableSleep } from "../../core/abortable-sleep.ts";
 import type { BackendConfig, BackendKind } from "../../core/backend-kind.ts";
 import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
@@ -6,7 +7,6 @@ import { LipError, kindForStatus } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
 import { randomId } from "../../core/model/ids.ts";
 import { backendIdentity } from "../shared/backend-identity.ts";
-import { abortableDelay } from "../shared/abortable-delay.ts";
 
 const defaultText = "[local-stub] deterministic assistant text";
 
@@ -135,7 +135,7 @@ export function splitText(text: string, count: number): string[] {
 }
 
 async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
-  if (settings.ttftMs > 0) await abortableDelay(settings.ttftMs, attempt.signal);
+  if (settings.ttftMs > 0) await abortableSleep(settings.ttftMs, attempt.signal);
   if (settings.failStatus !== undefined) {
     throw new LipError(kindForStatus(settings.failStatus), `local-stub failure with status ${settings.failStatus}`, {
       status: settings.failStatus,
@@ -155,7 +155,7 @@ async function* stubStream(settings: StubSettings, call: CanonicalCall, attempt:
   // A model calling the tool it was offered answers with the call alone.
   const pieces = offered === undefined ? splitText(text, settings.chunks) : [];
   for (let i = 0; i < pieces.length; i++) {
-    if (i > 0 && settings.chunkDelayMs > 0) await abortableDelay(settings.chunkDelayMs, attempt.signal);
+    if (i > 0 && settings.chunkDelayMs > 0) await abortableSleep(settings.chunkDelayMs, attempt.signal);
     yield { type: "text_delta", index, text: pieces[i]! };
     if (settings.breakAfterText) {
       throw new LipError("upstream", "local-stub stream broken after text delta", { code: "stream_broken" });

@@ -12,19 +12,3 @@ export function retryDelay(policy: RetryPolicy, retry: number, error: LipError, 
   const ceiling = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** retry);
   return Math.floor(random() * ceiling);
 }
-
-/** Sleep that ends early (rejecting) when the signal aborts. Used only before output. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}

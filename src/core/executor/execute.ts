@@ -1,10 +1,11 @@
+import { abortableSleep } from "../abortable-sleep.ts";
 import type { CanonicalError } from "../model/errors.ts";
 import { LipError } from "../model/errors.ts";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.ts";
 import type { Candidate } from "../routing/route-plan.ts";
 import { RouteWalker } from "../routing/route-walker.ts";
 import { asLipError, type AttemptHandle, type CommittedAttempt, commitsOnContent, type FailedAttempt, startAttempt } from "./attempt.ts";
-import { abortableSleep, retryDelay } from "./backoff.ts";
+import { retryDelay } from "./backoff.ts";
 import { committedEvents } from "./committed-stream.ts";
 import { degradedError, type Failure, finalError } from "./final-error.ts";
 import { runRace } from "./race.ts";
