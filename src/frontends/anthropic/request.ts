@@ -10,6 +10,7 @@ import {
   optionalEffort,
   optionalInteger,
   optionalNumber,
+  optionalObject,
   optionalString,
 } from "../shared/validate.ts";
 import { extrasOf } from "./content.ts";
@@ -134,7 +135,7 @@ function decodeOptions(body: JsonObject, requireMaxTokens: boolean, extra: Recor
   if (body.stop_sequences !== undefined && body.stop_sequences !== null) {
     set("stop", expectArray(body.stop_sequences, "stop_sequences").map((item, i) => expectString(item, `stop_sequences[${i}]`)));
   }
-  const outputConfig = body.output_config === undefined || body.output_config === null ? undefined : expectObject(body.output_config, "output_config");
+  const outputConfig = optionalObject(body.output_config, "output_config");
   set("reasoning", decodeReasoning(body, outputConfig, extra, log));
   // `output_format` is the structured-outputs beta spelling of `output_config.format`.
   set("responseFormat", decodeFormat(outputConfig?.format, "output_config.format") ?? decodeFormat(body.output_format, "output_format"));

@@ -1,6 +1,6 @@
 import { invalidRequest } from "../../core/model/errors.ts";
 import type { Extensions, FilePart, ImagePart, MediaSource, Part, ReasoningPart, TextPart, ToolCallPart, ToolResultPart } from "../../core/model/parts.ts";
-import { argumentsText, expectObject, expectString, type JsonObject, optionalBoolean, optionalString } from "../shared/validate.ts";
+import { argumentsText, expectObject, expectString, type JsonObject, optionalBoolean, optionalObject, optionalString } from "../shared/validate.ts";
 import { type CarriedReasoning, decodeThoughtSignature, geminiDialect, type SignatureEnvelope } from "./signature.ts";
 import { field, unmappedFields } from "./wire.ts";
 
@@ -104,7 +104,7 @@ export function decodePart(value: unknown, path: string): DecodedPart {
   if (call !== undefined) {
     const spec = expectObject(call, `${path}.functionCall`);
     const id = optionalString(spec.id, `${path}.functionCall.id`);
-    const args = spec.args === undefined || spec.args === null ? {} : expectObject(spec.args, `${path}.functionCall.args`);
+    const args = optionalObject(spec.args, `${path}.functionCall.args`) ?? {};
     const tool: ToolCallPart = { type: "tool_call", id: id ?? "", name: expectString(spec.name, `${path}.functionCall.name`), arguments: argumentsText(args), ...signature };
     return { kind: "call", part: withExtensions(tool, extensions), ...(id !== undefined && { id }), ...(envelope.reasoning && { carried: envelope.reasoning }) };
   }

@@ -1,7 +1,7 @@
 import type { FrontendRoute, FrontendServices, InboundRequest, ModelInfo } from "../../core/codec.ts";
 import { invalidRequest, LipError } from "../../core/model/errors.ts";
 import { checkCallLimits } from "../../core/model/limits.ts";
-import { expectObject } from "../shared/validate.ts";
+import { expectObject, optionalObject } from "../shared/validate.ts";
 import { decodeGeminiRequest } from "./decode.ts";
 import { bareModelName } from "./wire.ts";
 
@@ -54,7 +54,7 @@ function getModel(inbound: InboundRequest, services: FrontendServices): Response
 async function countTokens(request: Request, inbound: InboundRequest, services: FrontendServices): Promise<Response> {
   const body = expectObject(await services.readJsonBody(request), "body");
   const nested = body.generateContentRequest ?? body.generate_content_request;
-  const source = nested === undefined || nested === null ? body : expectObject(nested, "generateContentRequest");
+  const source = optionalObject(nested, "generateContentRequest") ?? body;
   const call = decodeGeminiRequest(source, inbound);
   checkCallLimits(call, inbound.limits);
   return Response.json({ totalTokens: await services.countTokens(call, request.headers) });

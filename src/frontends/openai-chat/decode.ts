@@ -11,6 +11,7 @@ import {
   optionalEffort,
   optionalInteger,
   optionalNumber,
+  optionalObject,
   optionalString,
   optionalStringList,
   parseDataUrl,
@@ -239,11 +240,11 @@ export function decodeChatRequest(raw: unknown): CanonicalCall {
   const tools = decodeTools(body.tools);
   const toolChoice = decodeToolChoice(body.tool_choice, tools);
   const stream = optionalBoolean(body.stream, "stream") ?? false;
-  const streamOptions = body.stream_options === undefined || body.stream_options === null ? undefined : expectObject(body.stream_options, "stream_options");
+  const streamOptions = optionalObject(body.stream_options, "stream_options");
   const includeUsage = optionalBoolean(streamOptions?.include_usage, "stream_options.include_usage");
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!mappedFields.has(key)) extra[key] = value;
-  const metadata = body.metadata === undefined || body.metadata === null ? undefined : (expectObject(body.metadata, "metadata") as Record<string, string>);
+  const metadata = optionalObject(body.metadata, "metadata") as Record<string, string> | undefined;
   return {
     model,
     messages,

@@ -1,7 +1,7 @@
 import type { InboundRequest } from "../../core/codec.ts";
 import type { ToolChoice, ToolSpec } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
-import { expectArray, expectObject, expectString, type JsonObject, optionalBoolean, optionalString } from "../shared/validate.ts";
+import { expectArray, expectObject, expectString, type JsonObject, optionalBoolean, optionalObject, optionalString } from "../shared/validate.ts";
 
 export interface DecodedTools {
   tools: ToolSpec[];
@@ -29,7 +29,7 @@ export function decodeTools(value: unknown, request: Pick<InboundRequest, "log">
     }
     const description = optionalString(tool.description, `${path}.description`);
     const strict = optionalBoolean(tool.strict, `${path}.strict`);
-    const parameters = tool.parameters === undefined || tool.parameters === null ? { type: "object", properties: {} } : expectObject(tool.parameters, `${path}.parameters`);
+    const parameters = optionalObject(tool.parameters, `${path}.parameters`) ?? { type: "object", properties: {} };
     const extra: JsonObject = {};
     for (const [key, field] of Object.entries(tool)) if (!functionFields.has(key)) extra[key] = field;
     decoded.tools.push({

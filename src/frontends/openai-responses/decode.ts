@@ -10,6 +10,7 @@ import {
   optionalEffort,
   optionalInteger,
   optionalNumber,
+  optionalObject,
   optionalString,
 } from "../shared/validate.ts";
 import { InputDecoder } from "./decode-input.ts";
@@ -58,7 +59,7 @@ function decodeFormat(text: JsonObject | undefined): ResponseFormat | undefined 
   const description = optionalString(format.description, "text.format.description");
   return {
     type: "json_schema",
-    schema: format.schema === undefined || format.schema === null ? {} : expectObject(format.schema, "text.format.schema"),
+    schema: optionalObject(format.schema, "text.format.schema") ?? {},
     ...(name !== undefined && { name }),
     ...(strict !== undefined && { strict }),
     ...(description !== undefined && { description }),
@@ -66,7 +67,7 @@ function decodeFormat(text: JsonObject | undefined): ResponseFormat | undefined 
 }
 
 function decodeReasoning(body: JsonObject): ReasoningOptions | undefined {
-  const reasoning = body.reasoning === undefined || body.reasoning === null ? undefined : expectObject(body.reasoning, "reasoning");
+  const reasoning = optionalObject(body.reasoning, "reasoning");
   const include = body.include === undefined || body.include === null ? [] : expectArray(body.include, "include").map((value, i) => expectString(value, `include[${i}]`));
   const options: ReasoningOptions = {};
   const effort = optionalEffort(reasoning?.effort, "reasoning.effort");
@@ -124,7 +125,7 @@ export function decodeResponsesRequest(raw: unknown, request?: Pick<InboundReque
   const body = expectObject(raw, "body");
   refuseStateful(body);
   const model = optionalString(body.model, "model") ?? "";
-  const text = body.text === undefined || body.text === null ? undefined : expectObject(body.text, "text");
+  const text = optionalObject(body.text, "text");
   const messages: Message[] = [];
   const instructions = optionalString(body.instructions, "instructions");
   if (instructions) messages.push({ role: "system", parts: [{ type: "text", text: instructions }], extensions: { [dialect]: { source: instructionsSource } } });

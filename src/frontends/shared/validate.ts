@@ -22,6 +22,10 @@ export function expectObject(value: unknown, path: string): JsonObject {
   return value as JsonObject;
 }
 
+export function optionalObject(value: unknown, path: string): JsonObject | undefined {
+  return value === undefined || value === null ? undefined : expectObject(value, path);
+}
+
 export function expectArray(value: unknown, path: string): unknown[] {
   if (!Array.isArray(value)) throw invalidRequest(`${path}: expected array, got ${describe(value)}`, path);
   return value;
