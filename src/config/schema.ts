@@ -49,8 +49,6 @@ export type LipConfig = Omit<DecodedConfig, "backends" | "features"> & {
   features: Record<string, Record<string, unknown>>;
 };
 
-export type LoggingSettings = LipConfig["logging"];
-
 // The schema's common backend keys must stay assignable to the core's BackendConfig.
 const _backendShapeMatches = (entry: DecodedConfig["backends"][number]): BackendConfig => entry;
 void _backendShapeMatches;

@@ -112,8 +112,6 @@ export function createEventChecker() {
   };
 }
 
-export type EventChecker = ReturnType<typeof createEventChecker>;
-
 /** Check a whole recorded stream; returns it for chaining in tests. */
 export function checkEvents(events: readonly CanonicalEvent[]): readonly CanonicalEvent[] {
   const checker = createEventChecker();

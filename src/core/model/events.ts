@@ -27,8 +27,6 @@ export type CanonicalEvent =
   | { type: "error"; error: CanonicalError }
   | { type: "response_finished"; finishReason: FinishReason; rawFinishReason?: string; stopSequence?: string };
 
-export type EventType = CanonicalEvent["type"];
-
 /** Events that commit an attempt: after one of these reaches the client, failover is over. */
 export function isContentEvent(event: CanonicalEvent): boolean {
   switch (event.type) {

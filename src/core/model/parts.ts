@@ -80,4 +80,3 @@ export interface ReasoningPart {
 }
 
 export type Part = TextPart | ImagePart | FilePart | ToolCallPart | ToolResultPart | ReasoningPart;
-export type PartType = Part["type"];

@@ -25,4 +25,3 @@ export const stageDefinitions = [
 
 export type StageName = (typeof stageDefinitions)[number]["name"];
 export type FailurePolicy = "open" | "closed";
-export const stageNames: readonly StageName[] = stageDefinitions.map((stage) => stage.name);

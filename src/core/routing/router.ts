@@ -6,7 +6,6 @@ import { compilePlan, type Candidate, planCandidates, type RoutePlan, type Selec
 import { parseSelector } from "./selector-parser.ts";
 
 export type { ModelAlias } from "./aliases.ts";
-export { invalidSelector } from "./selector-error.ts";
 
 export interface RouterOptions {
   /** Enabled backends in config order. */
