@@ -1,8 +1,9 @@
+import type { BackendConfig } from "../../core/backend-kind.ts";
 import type { AttemptContext, BackendInstance } from "../../core/codec.ts";
 import type { CanonicalCall } from "../../core/model/call.ts";
 import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
-import type { BackendIdentity } from "../shared/backend-identity.ts";
+import { backendIdentity } from "../shared/backend-identity.ts";
 import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
 import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
@@ -30,7 +31,9 @@ export interface GeminiEndpoint {
   countTokensBody(request: Record<string, unknown>, model: string): Record<string, unknown>;
 }
 
-export interface GeminiSettings {
+export const defaultGeminiModel = "gemini-2.5-flash";
+
+interface GeminiSettings {
   id: string;
   http: UpstreamHttp;
   thinkingControl: ThinkingControl;
@@ -125,9 +128,10 @@ async function countTokens(settings: GeminiSettings, call: CanonicalCall, attemp
 }
 
 /** One Gemini-speaking backend instance; the Gemini API and Vertex AI differ only in `endpoint`. */
-export function createGeminiInstance(identity: BackendIdentity, settings: GeminiSettings): BackendInstance {
+export function createGeminiInstance(config: BackendConfig, kind: string, http: UpstreamHttp, endpoint: GeminiEndpoint): BackendInstance {
+  const settings: GeminiSettings = { id: config.id, http, thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto", endpoint };
   return {
-    ...identity,
+    ...backendIdentity(config, { kind, defaultModel: defaultGeminiModel, family: "gemini" }),
     stream: (call, attempt) => geminiStream(settings, call, attempt),
     countTokens: (call, attempt) => countTokens(settings, call, attempt),
   };

@@ -1,14 +1,10 @@
 import { Type } from "typebox";
 import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
-import { backendIdentity } from "../shared/backend-identity.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
 import { upstreamHttpFor } from "../shared/upstream-http.ts";
-import { createGeminiInstance, type GeminiMethod } from "./backend.ts";
+import { createGeminiInstance, defaultGeminiModel, type GeminiMethod } from "./backend.ts";
 import { bareModel } from "./request.ts";
-import type { ThinkingControl } from "./thinking.ts";
-
-export const defaultGeminiModel = "gemini-2.5-flash";
 
 export const thinkingControlOption = Type.Optional(
   Type.Union([Type.Literal("auto"), Type.Literal("level"), Type.Literal("budget")], {
@@ -29,15 +25,10 @@ export function geminiMethodUrl(baseUrl: string, model: string, method: GeminiMe
 function createGeminiBackend(config: BackendConfig, environment: BackendEnvironment) {
   const baseUrl = credentialSafeUrl(config.base_url ?? geminiKind.defaultBaseUrl!, `backends.${config.id}.base_url`);
   const { keys } = discoverApiKeys(config, environment.env, geminiKind.defaultKeyEnv);
-  return createGeminiInstance(backendIdentity(config, { kind: "gemini", defaultModel: defaultGeminiModel, family: "gemini" }), {
-    id: config.id,
-    http: upstreamHttpFor(environment),
-    thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",
-    endpoint: {
-      url: (model, method) => geminiMethodUrl(baseUrl, model, method),
-      auth: { pool: new KeyPool(keys, config.id) },
-      countTokensBody: (request, model) => ({ generateContentRequest: { model: `models/${bareModel(model)}`, ...request } }),
-    },
+  return createGeminiInstance(config, "gemini", upstreamHttpFor(environment), {
+    url: (model, method) => geminiMethodUrl(baseUrl, model, method),
+    auth: { pool: new KeyPool(keys, config.id) },
+    countTokensBody: (request, model) => ({ generateContentRequest: { model: `models/${bareModel(model)}`, ...request } }),
   });
 }
 

@@ -2,15 +2,13 @@ import { Type } from "typebox";
 import type { BackendConfig, BackendEnvironment, BackendKind } from "../../core/backend-kind.ts";
 import type { BackendInstance } from "../../core/codec.ts";
 import { LipError } from "../../core/model/errors.ts";
-import { backendIdentity } from "../shared/backend-identity.ts";
 import { findCredentials, type GoogleCredentials, loadCredentials } from "../shared/google-auth/credentials.ts";
 import { GoogleTokenSource } from "../shared/google-auth/token-source.ts";
 import { credentialSafeUrl } from "../shared/loopback.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
-import { type BearerAuth, createGeminiInstance, type GeminiMethod } from "./backend.ts";
-import { defaultGeminiModel, thinkingControlOption } from "./kind.ts";
+import { type BearerAuth, createGeminiInstance, defaultGeminiModel, type GeminiMethod } from "./backend.ts";
+import { thinkingControlOption } from "./kind.ts";
 import { bareModel } from "./request.ts";
-import type { ThinkingControl } from "./thinking.ts";
 
 const options = Type.Object({
   project: Type.Optional(Type.String({ minLength: 1, description: "Google Cloud project id; default: the service account's project_id, then GOOGLE_CLOUD_PROJECT." })),
@@ -61,18 +59,13 @@ function createVertexBackend(config: BackendConfig, environment: BackendEnvironm
   if (!project) throw new Error(`backends.${config.id}.project: required (the credentials name no project_id and GOOGLE_CLOUD_PROJECT is unset)`);
   const location = (config.location as string | undefined) ?? env.GOOGLE_CLOUD_LOCATION ?? "global";
   const root = credentialSafeUrl((config.base_endpoint as string | undefined) ?? vertexHost(location), `backends.${config.id}.base_endpoint`);
-  return createGeminiInstance(backendIdentity(config, { kind: "vertex-gemini", defaultModel: defaultGeminiModel, family: "gemini" }), {
-    id: config.id,
-    http,
-    thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto",
-    endpoint: {
-      url: (model, method) => vertexMethodUrl(root, project, location, model, method),
-      auth: { bearer: auth },
-      // Vertex's CountTokensRequest takes contents, system instruction, tools and generation config only.
-      countTokensBody: (request) => {
-        const { contents, systemInstruction, tools, generationConfig } = request;
-        return { contents, ...(systemInstruction !== undefined && { systemInstruction }), ...(tools !== undefined && { tools }), ...(generationConfig !== undefined && { generationConfig }) };
-      },
+  return createGeminiInstance(config, "vertex-gemini", http, {
+    url: (model, method) => vertexMethodUrl(root, project, location, model, method),
+    auth: { bearer: auth },
+    // Vertex's CountTokensRequest takes contents, system instruction, tools and generation config only.
+    countTokensBody: (request) => {
+      const { contents, systemInstruction, tools, generationConfig } = request;
+      return { contents, ...(systemInstruction !== undefined && { systemInstruction }), ...(tools !== undefined && { tools }), ...(generationConfig !== undefined && { generationConfig }) };
     },
   });
 }
