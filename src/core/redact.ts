@@ -13,7 +13,8 @@ export function isSensitiveName(name: string): boolean {
 }
 
 // Provider key shapes (OpenAI/Anthropic `sk-…`, Google `AIza…`) and bearer credentials.
-const keyShapes = /(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{20,})|(?<=\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g;
+// One net for logs and client-visible upstream errors alike: the wider of the two earlier ones.
+const keyShapes = /(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,})|(?<=\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g;
 
 /**
  * Keys lipstd holds (backend key pools): upstreams echo the key they were sent, and many keys

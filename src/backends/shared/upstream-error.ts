@@ -1,12 +1,8 @@
 import { kindForStatus, LipError } from "../../core/model/errors.ts";
-import { redactKnownSecrets } from "../../core/redact.ts";
+import { redactText } from "../../core/redact.ts";
 
-const keyShapes = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,}|AIza[A-Za-z0-9_-]{20,}|Bearer\s+[A-Za-z0-9._-]{8,})/g;
-
-/** Upstream text may echo credentials; strip our keys and anything key-shaped before it reaches logs or clients. */
-export function redactSecrets(text: string): string {
-  return redactKnownSecrets(text).replace(keyShapes, "[REDACTED]");
-}
+/** Upstream text may echo credentials: the same scrubbing as the logger's (core/redact.ts). */
+export const redactSecrets = redactText;
 
 /** `Retry-After` as seconds or an HTTP date; `retry-after-ms` wins when present. */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
