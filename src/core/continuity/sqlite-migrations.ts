@@ -1,4 +1,6 @@
-import type { Database } from "bun:sqlite";
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Numbered schema steps; `PRAGMA user_version` holds the last one applied. Append only: a
@@ -30,9 +32,40 @@ const migrations: readonly string[] = [
      failure_class TEXT
    );
    CREATE INDEX attempts_a_leg_seq ON attempts (a_leg_id, seq);`,
+  // Kept responses (continuity.stored_responses): canonical conversation and output as JSON.
+  `CREATE TABLE conversations (
+     id TEXT PRIMARY KEY,
+     dialect TEXT NOT NULL,
+     owner TEXT,
+     created_at INTEGER NOT NULL,
+     last_use INTEGER NOT NULL,
+     preamble INTEGER NOT NULL,
+     size INTEGER NOT NULL,
+     messages TEXT NOT NULL,
+     output TEXT NOT NULL,
+     rendered TEXT NOT NULL
+   );
+   CREATE INDEX conversations_last_use ON conversations (last_use);
+   CREATE INDEX conversations_created_at ON conversations (created_at);`,
 ];
 
 export const schemaVersion = migrations.length;
+
+/** Opens (creating it and its directory) the continuity database in WAL mode, migrated to `schemaVersion`. */
+export function openContinuityDatabase(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { create: true, strict: true });
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA busy_timeout = 5000");
+  try {
+    migrate(db);
+  } catch (thrown) {
+    db.close();
+    throw thrown;
+  }
+  return db;
+}
 
 export function migrate(db: Database): void {
   const current = db.query<{ user_version: number }, []>("PRAGMA user_version").get()?.user_version ?? 0;

@@ -1,9 +1,7 @@
-import { Database, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import type { Database, Statement } from "bun:sqlite";
 import type { AttemptOutcome } from "../executor/types.ts";
 import type { FailureClass } from "../routing/failure-class.ts";
-import { migrate } from "./sqlite-migrations.ts";
+import { openContinuityDatabase } from "./sqlite-migrations.ts";
 import type { ALegIdentity, ALegRecord, AttemptRecord, ContinuityStore, StoreLimits } from "./types.ts";
 
 interface LegRow {
@@ -46,18 +44,16 @@ export class SqliteContinuityStore implements ContinuityStore {
   private readonly upsertAttempt: Statement<unknown, [string, string, number, string, string, string, number, number | null, number | null, string | null, string | null, string | null]>;
   private readonly selectAttempts: Statement<AttemptRow, [string, number]>;
   private writes = 0;
+  /** A database opened here from a path is closed here; a shared one is its opener's to close. */
+  private readonly ownsDatabase: boolean;
 
   constructor(
-    path: string,
+    database: string | Database,
     private readonly limits: StoreLimits,
     private readonly now: () => number = Date.now,
   ) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { create: true, strict: true });
-    this.db.run("PRAGMA journal_mode = WAL");
-    this.db.run("PRAGMA synchronous = NORMAL");
-    this.db.run("PRAGMA busy_timeout = 5000");
-    migrate(this.db);
+    this.ownsDatabase = typeof database === "string";
+    this.db = typeof database === "string" ? openContinuityDatabase(database) : database;
     this.getLeg = this.db.query("SELECT * FROM a_legs WHERE id = ?");
     this.upsertLeg = this.db.query(
       `INSERT INTO a_legs (id, created_at, updated_at, identity, turns, attempts, route_state) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -142,6 +138,6 @@ export class SqliteContinuityStore implements ContinuityStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.ownsDatabase) this.db.close();
   }
 }

@@ -72,6 +72,23 @@ export interface CallOptions {
 }
 
 /**
+ * Conversation state kept by the gateway, when the client's dialect asks for it (Responses
+ * `previous_response_id` and `store`). The server resolves `previousId` before the request
+ * stages and stores the finished answer under `storeAs`; a call without it pays nothing.
+ */
+export interface Continuation {
+  /** Continue the conversation stored under this id: it goes right after the preamble. */
+  previousId?: string;
+  /** Keep this answer and its conversation under this id, which is the id the client is shown. */
+  storeAs?: string;
+  /**
+   * Leading messages that belong to this request alone (Responses `instructions`): a stored
+   * conversation is inserted after them, and they are not carried into a continuation.
+   */
+  preamble: number;
+}
+
+/**
  * The protocol-neutral request. A frontend builds it from the client's body; a backend turns it
  * into the provider's request. Options absent here are absent upstream: nothing is defaulted
  * silently (backends that need a value, like Anthropic's max_tokens, choose it visibly).
@@ -92,4 +109,6 @@ export interface CanonicalCall {
   includeUsage?: boolean;
   /** Free-form request metadata (Responses/Chat `metadata`). */
   metadata?: Record<string, string>;
+  /** Gateway-kept conversation state the client asked for; absent for stateless requests. */
+  continuation?: Continuation;
 }
