@@ -6,11 +6,11 @@ import Type from "typebox";
  * the schema stays the one description of both forms.
  */
 
-const durationUnitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const durationPattern = "^(\\d+(\\.\\d+)?(ms|s|m|h))+$";
-const durationPart = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+const durationUnitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const durationPattern = "^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$";
+const durationPart = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 
-/** `"1m30s"` → 90000; a number is seconds. Returns undefined for anything else. */
+/** `"1m30s"` → 90000, `"30d"` → 30 days; a number is seconds. Returns undefined for anything else. */
 export function parseDurationMs(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
   if (typeof value !== "string" || !new RegExp(durationPattern).test(value)) return undefined;
@@ -42,7 +42,7 @@ function decodeOrThrow(parse: (value: unknown) => number | undefined, what: stri
   };
 }
 
-/** A duration field: seconds or `"500ms"`/`"15s"`/`"2m"`/`"1h"` (combinable: `"1m30s"`); loads as milliseconds. */
+/** A duration field: seconds or `"500ms"`/`"15s"`/`"2m"`/`"1h"`/`"30d"` (combinable: `"1m30s"`); loads as milliseconds. */
 export function Duration(options: { default: number | string; description: string }) {
   const encoded = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: durationPattern })], {
     default: options.default,

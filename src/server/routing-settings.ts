@@ -12,8 +12,28 @@ export interface RoutingSettings {
   degradedSignal: string;
   testMode: boolean;
   keepaliveMs: number;
-  continuity: { store: "memory" | "sqlite"; maxLegs: number; ttlMs?: number; sqlitePath: string };
+  continuity: { store: "memory" | "sqlite"; maxLegs: number; ttlMs?: number; sqlitePath: string; storedResponses: StoredResponsesSettings };
   diagnostics: { enabled: boolean; sharedSecret?: string; healthPath: string; attemptsPath: string; routeTracePath: string };
+}
+
+export interface StoredResponsesSettings {
+  enabled: boolean;
+  maxEntries: number;
+  maxBytes: number;
+  ttlMs?: number;
+}
+
+/** OpenAI keeps stored responses 30 days. */
+const defaultStoredResponsesTtlMs = 30 * 86_400_000;
+
+function storedResponsesSettings(section: NonNullable<ServerConfig["continuity"]>["stored_responses"]): StoredResponsesSettings {
+  const ttl = section?.ttl ?? defaultStoredResponsesTtlMs;
+  return {
+    enabled: section?.enabled ?? true,
+    maxEntries: section?.max_entries ?? 10_000,
+    maxBytes: section?.max_bytes ?? 256 * 1024 * 1024,
+    ...(ttl > 0 && { ttlMs: ttl }),
+  };
 }
 
 export function routingSettings(config: ServerConfig): RoutingSettings {
@@ -42,6 +62,7 @@ export function routingSettings(config: ServerConfig): RoutingSettings {
       // 0 means no expiry (the config default).
       ...(continuity?.ttl !== undefined && continuity.ttl > 0 && { ttlMs: continuity.ttl }),
       sqlitePath: continuity?.sqlite_path ?? "lipstd-continuity.sqlite",
+      storedResponses: storedResponsesSettings(continuity?.stored_responses),
     },
     diagnostics: {
       enabled: diagnostics?.enabled ?? false,

@@ -56,6 +56,8 @@ export interface ContinuityConfig {
   max_legs?: number;
   ttl?: number;
   sqlite_path?: string;
+  /** Kept responses (Responses `previous_response_id`, retrieval); on by default. */
+  stored_responses?: { enabled?: boolean; max_entries?: number; max_bytes?: number; ttl?: number };
 }
 
 export interface DiagnosticsConfig {

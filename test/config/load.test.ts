@@ -16,7 +16,7 @@ describe("defaults", () => {
       retry: { max_retries: 0, initial_backoff: 250, max_backoff: 5000 },
       health: { circuit_breaker: { enabled: false, failure_threshold: 5, open_for: 30_000 }, degraded_signal: "[LLM_PROXY_PROVIDER_DEGRADED]", test_mode: false },
     });
-    expect(config.continuity).toEqual({ store: "memory", max_legs: 100_000, ttl: 0 });
+    expect(config.continuity).toEqual({ store: "memory", max_legs: 100_000, ttl: 0, stored_responses: { enabled: true, max_entries: 10_000, max_bytes: 256 * 1024 * 1024, ttl: 30 * 86_400_000 } });
     expect(config.diagnostics).toEqual({
       enabled: false,
       health_path: "/diagnostics/health",

@@ -16,6 +16,14 @@ describe("routing, continuity and diagnostics keys", () => {
     expect(problems(`routing:\n  default_route: "[weight=2]stub:a!stub:b"\n${minimal}`)[0]).toContain("is not allowed on a race leg");
   });
 
+  test("stored responses: on by default for 30 days; days are a duration unit; unknown keys are errors", () => {
+    expect(parse(minimal).continuity.stored_responses).toEqual({ enabled: true, max_entries: 10_000, max_bytes: 256 * 1024 * 1024, ttl: 30 * 86_400_000 });
+    const tuned = parse(`continuity:\n  stored_responses:\n    enabled: false\n    max_entries: 50\n    max_bytes: 1MiB\n    ttl: 1d12h\n${minimal}`);
+    expect(tuned.continuity.stored_responses).toEqual({ enabled: false, max_entries: 50, max_bytes: 1024 * 1024, ttl: 36 * 3_600_000 });
+    expect(problems(`continuity:\n  stored_responses:\n    max_entrys: 5\n${minimal}`).join("\n")).toContain("continuity.stored_responses");
+    expect(problems(`continuity:\n  stored_responses:\n    max_entries: 0\n${minimal}`).join("\n")).toContain("continuity.stored_responses.max_entries");
+  });
+
   test("sqlite store needs a path", () => {
     expect(problems(`continuity:\n  store: sqlite\n${minimal}`)).toEqual(["continuity.sqlite_path: required when continuity.store is sqlite"]);
     expect(parse(`continuity:\n  store: sqlite\n  sqlite_path: /tmp/x.sqlite\n${minimal}`).continuity.sqlite_path).toBe("/tmp/x.sqlite");
