@@ -1,4 +1,5 @@
 import type { CollectedResponse } from "./collect.ts";
+import type { StoredConversation } from "./continuity/conversation-types.ts";
 import type { CanonicalCall } from "./model/call.ts";
 import type { CanonicalError } from "./model/errors.ts";
 import type { CanonicalEvent } from "./model/events.ts";
@@ -32,6 +33,11 @@ export interface StreamEncoder {
   end(): Uint8Array | string;
   /** A keepalive that clients ignore (an SSE comment, Anthropic `ping`). */
   keepalive(): Uint8Array | string;
+  /**
+   * The whole response as the stream rendered it (same ids), once the terminal event is encoded:
+   * what a kept response shows on retrieval. Without it the server renders with `encodeResponse`.
+   */
+  finalResponse?(): unknown;
 }
 
 export interface EncodedError {
@@ -48,6 +54,17 @@ export interface FrontendServices {
   countTokens(call: CanonicalCall, headers: Headers): Promise<number>;
   /** A request's JSON body under the server's size, UTF-8 and nesting limits (400/413 as LipError). */
   readJsonBody(request: Request): Promise<unknown>;
+  /** `call` with the kept conversation its `continuation.previousId` names inserted (404 when there is none). */
+  continueCall(call: CanonicalCall, headers: Headers): Promise<CanonicalCall>;
+  /** Kept responses (`continuity.stored_responses`); absent when keeping them is switched off. */
+  storedResponses?: StoredResponses;
+}
+
+/** Kept responses as a dialect's by-id routes see them: only the client that stored one finds it. */
+export interface StoredResponses {
+  get(id: string, headers: Headers): Promise<StoredConversation | undefined>;
+  /** True when a kept response was deleted. */
+  delete(id: string, headers: Headers): Promise<boolean>;
 }
 
 /** A non-generating endpoint of a dialect (model listing, token counting, cancel, upgrade refusal). */

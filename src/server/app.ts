@@ -10,6 +10,7 @@ import type { Router } from "../core/routing/router.ts";
 import * as registry from "../registry.ts";
 import { ignoredHttpClientKeys } from "../config/sections/http-client.ts";
 import { parseJsonBody, readBody } from "./body.ts";
+import { ownerIdentity } from "./client-identity.ts";
 import { diagnosticsResponse } from "./diagnostics.ts";
 import { errorResponse } from "./error-response.ts";
 import { generate, type GenerateDeps } from "./generate.ts";
@@ -131,6 +132,13 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
       checkJsonDepth(body, limits.maxJsonDepth);
       return body;
     },
+    continueCall: (call, headers) => runtime.conversations.continueCall(call, ownerIdentity(headers)),
+    ...(runtime.conversations.enabled && {
+      storedResponses: {
+        get: (id, headers) => runtime.conversations.load(id, ownerIdentity(headers)),
+        delete: (id, headers) => runtime.conversations.remove(id, ownerIdentity(headers)),
+      },
+    }),
   };
 
   const routes: Route[] = [];
@@ -197,7 +205,7 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     },
     async close() {
       await Promise.all(backends.map((backend) => backend.close?.()));
-      await runtime.continuity.close();
+      await runtime.close();
     },
   };
 }

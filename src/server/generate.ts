@@ -6,9 +6,10 @@ import type { Pipeline, RequestContext } from "../core/pipeline/pipeline.ts";
 import { estimateContextTokens } from "../core/routing/context-size.ts";
 import type { RouteDecision } from "../core/routing/route-trace.ts";
 import { parseJsonBody, readBody } from "./body.ts";
-import { clientIdentity } from "./client-identity.ts";
+import { clientIdentity, ownerIdentity } from "./client-identity.ts";
 import { errorResponse } from "./error-response.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
+import { prepareKeeping, type ResponseKeeper } from "./response-storage.ts";
 import type { RoutingRuntime } from "./routing-runtime.ts";
 import { requestedTestMode } from "./test-mode.ts";
 
@@ -50,7 +51,14 @@ export async function generate(
   disableIdleTimeout(request);
   const body = parseJsonBody(await readBody(request, limits.maxBodyBytes));
   checkJsonDepth(body, limits.maxJsonDepth);
-  const decoded = frontend.decode(body, inbound);
+  let decoded = frontend.decode(body, inbound);
+  // Stateless requests (Codex sends store: false) skip all of this; only a continuation waits for the store.
+  let keeper: ResponseKeeper | undefined;
+  if (decoded.continuation) {
+    const owner = ownerIdentity(request.headers);
+    if (decoded.continuation.previousId !== undefined) decoded = await runtime.conversations.continueCall(decoded, owner);
+    ({ call: decoded, keeper } = prepareKeeping(runtime.conversations, frontend, decoded, owner, pipeline));
+  }
   checkCallLimits(decoded, limits);
   const context: RequestContext = { call: decoded, headers: request.headers, dialect: frontend.dialect, state: new Map(), log };
   await pipeline.runRequestStages(context);
@@ -97,10 +105,15 @@ export async function generate(
     },
   );
 
+  const encoderFor = () => {
+    const encoder = frontend.createStreamEncoder(call, inbound);
+    return keeper ? keeper.encoder(encoder, call) : encoder;
+  };
+
   // An interval of 0 turns the pre-first-token keepalive off.
   if (call.stream && settings.keepaliveMs > 0) {
     if (!(await settlesWithin(pending, settings.keepaliveMs))) {
-      return streamResponse(frontend.createStreamEncoder(call, inbound), pending, { headers, pipeline, context, keepaliveMs: settings.keepaliveMs });
+      return streamResponse(encoderFor(), pending, { headers, pipeline, context, keepaliveMs: settings.keepaliveMs });
     }
   }
   let execution: Execution;
@@ -112,7 +125,7 @@ export async function generate(
     return failed;
   }
   if (call.stream) {
-    return streamResponse(frontend.createStreamEncoder(call, inbound), execution.events, { headers, pipeline, context });
+    return streamResponse(encoderFor(), execution.events, { headers, pipeline, context });
   }
-  return jsonResponse(frontend, call, execution.events, { headers, pipeline, context });
+  return jsonResponse(keeper ? keeper.frontend() : frontend, call, execution.events, { headers, pipeline, context });
 }

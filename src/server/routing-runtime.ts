@@ -1,6 +1,12 @@
+import type { Database } from "bun:sqlite";
 import type { BackendInstance, Logger } from "../core/codec.ts";
 import { Continuity } from "../core/continuity/continuity.ts";
+import { MemoryConversationStore } from "../core/continuity/conversation-memory-store.ts";
+import { SqliteConversationStore } from "../core/continuity/conversation-sqlite-store.ts";
+import type { ConversationStore } from "../core/continuity/conversation-types.ts";
+import { Conversations } from "../core/continuity/conversations.ts";
 import { MemoryContinuityStore } from "../core/continuity/memory-store.ts";
+import { openContinuityDatabase } from "../core/continuity/sqlite-migrations.ts";
 import { SqliteContinuityStore } from "../core/continuity/sqlite-store.ts";
 import type { ContinuityStore } from "../core/continuity/types.ts";
 import { LipError } from "../core/model/errors.ts";
@@ -18,17 +24,41 @@ export interface RoutingRuntime {
   breaker: CircuitBreaker;
   affinity: AffinityMemory;
   continuity: Continuity;
+  /** Kept responses (`continuity.stored_responses`), in the same store as the lineage. */
+  conversations: Conversations;
   trace: RouteTrace;
+  close(): Promise<void>;
 }
 
-function openStore(settings: RoutingSettings): ContinuityStore {
-  const { store, maxLegs, ttlMs, sqlitePath } = settings.continuity;
+interface Stores {
+  lineage: ContinuityStore;
+  conversations?: ConversationStore;
+  /** The SQLite database both stores share, closed after them. */
+  database?: Database;
+}
+
+function openStores(settings: RoutingSettings): Stores {
+  const { store, maxLegs, ttlMs, sqlitePath, storedResponses } = settings.continuity;
   const limits = { maxLegs, ...(ttlMs !== undefined && { ttlMs }) };
+  const conversationLimits = {
+    maxEntries: storedResponses.maxEntries,
+    maxBytes: storedResponses.maxBytes,
+    ...(storedResponses.ttlMs !== undefined && { ttlMs: storedResponses.ttlMs }),
+  };
   switch (store) {
     case "memory":
-      return new MemoryContinuityStore(limits);
-    case "sqlite":
-      return new SqliteContinuityStore(sqlitePath, limits);
+      return {
+        lineage: new MemoryContinuityStore(limits),
+        ...(storedResponses.enabled && { conversations: new MemoryConversationStore(conversationLimits) }),
+      };
+    case "sqlite": {
+      const database = openContinuityDatabase(sqlitePath);
+      return {
+        lineage: new SqliteContinuityStore(database, limits),
+        ...(storedResponses.enabled && { conversations: new SqliteConversationStore(database, conversationLimits) }),
+        database,
+      };
+    }
     default: {
       const exhaustive: never = store;
       return exhaustive;
@@ -48,12 +78,20 @@ export function createRoutingRuntime(config: ServerConfig, backends: readonly Ba
       throw new Error(`routing.default_route: ${thrown instanceof LipError ? thrown.message : String(thrown)}`);
     }
   }
+  const stores = openStores(settings);
+  const continuity = new Continuity(stores.lineage, log);
+  const conversations = new Conversations(stores.conversations, log);
   return {
     settings,
     router,
     breaker: new CircuitBreaker(settings.breaker),
     affinity: new AffinityMemory(),
-    continuity: new Continuity(openStore(settings), log),
+    continuity,
+    conversations,
     trace: new RouteTrace(64),
+    async close() {
+      await Promise.all([continuity.close(), conversations.close()]);
+      stores.database?.close();
+    },
   };
 }
