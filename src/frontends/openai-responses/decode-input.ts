@@ -65,7 +65,7 @@ export class InputDecoder {
         return this.decodeCallOutput(item, path, type);
       case "item_reference":
         throw invalidRequest(
-          `${path}: item_reference is not supported: this gateway stores no items; send the full item instead`,
+          `${path}: item_reference is not supported: this gateway does not look up single items; send the full item, or chain responses with previous_response_id`,
           path,
           "unsupported_parameter",
         );

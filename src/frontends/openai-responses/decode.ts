@@ -1,6 +1,7 @@
 import type { InboundRequest } from "../../core/codec.ts";
-import type { CallOptions, CanonicalCall, Message, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
+import type { CallOptions, CanonicalCall, Continuation, Message, ReasoningOptions, ResponseFormat } from "../../core/model/call.ts";
 import { invalidRequest } from "../../core/model/errors.ts";
+import { randomId } from "../../core/model/ids.ts";
 import {
   expectArray,
   expectObject,
@@ -23,7 +24,7 @@ export const dialect = nativeDialect;
 const mappedFields: ReadonlySet<string> = new Set([
   "model", "input", "instructions", "tools", "tool_choice", "stream", "temperature", "top_p", "max_output_tokens",
   "reasoning", "include", "text", "parallel_tool_calls", "metadata", "user", "safety_identifier", "presence_penalty",
-  "frequency_penalty", "previous_response_id", "conversation", "background", "prompt",
+  "frequency_penalty", "previous_response_id", "store", "conversation", "background", "prompt",
 ]);
 
 const summaries: ReadonlySet<string> = new Set(["auto", "concise", "detailed"]);
@@ -32,16 +33,17 @@ const encryptedInclude = "reasoning.encrypted_content";
 /** Marks the system message that came from `instructions`, so responses can echo it and Responses backends restore it. */
 export const instructionsSource = "instructions";
 
-function refuseStateful(body: JsonObject): void {
-  const stateless = "this gateway stores no responses or conversations; send the full conversation in input";
-  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
-    throw invalidRequest(`previous_response_id is not supported: ${stateless}`, "previous_response_id", "unsupported_parameter");
-  }
+/** Server-side state lipstd does not keep: conversation objects, background runs, stored prompts. */
+function refuseUnkept(body: JsonObject): void {
   if (body.conversation !== undefined && body.conversation !== null) {
-    throw invalidRequest(`conversation is not supported: ${stateless}`, "conversation", "unsupported_parameter");
+    throw invalidRequest(
+      "conversation is not supported: this gateway keeps no conversation objects; chain responses with previous_response_id or send the full conversation in input",
+      "conversation",
+      "unsupported_parameter",
+    );
   }
   if (optionalBoolean(body.background, "background") === true) {
-    throw invalidRequest(`background mode is not supported: ${stateless}; use stream instead`, "background", "unsupported_parameter");
+    throw invalidRequest("background mode is not supported: this gateway runs no background responses; use stream instead", "background", "unsupported_parameter");
   }
   if (body.prompt !== undefined && body.prompt !== null) {
     throw invalidRequest("prompt (stored prompt templates) is not supported: send instructions and input instead", "prompt", "unsupported_parameter");
@@ -121,9 +123,21 @@ function extensionsOf(body: JsonObject, text: JsonObject | undefined, hosted: Js
   return extra;
 }
 
+/**
+ * `store` (default true, as at OpenAI) keeps the response under a fresh `resp_` id of 128
+ * random bits; `previous_response_id` continues a kept one. The server does both; instructions
+ * are this request's alone (the preamble), never carried into a continuation.
+ */
+function decodeContinuation(body: JsonObject, hasInstructions: boolean): Continuation | undefined {
+  const previousId = optionalString(body.previous_response_id, "previous_response_id");
+  const store = optionalBoolean(body.store, "store") ?? true;
+  if (previousId === undefined && !store) return undefined;
+  return { preamble: hasInstructions ? 1 : 0, ...(previousId !== undefined && { previousId }), ...(store && { storeAs: randomId("resp_") }) };
+}
+
 export function decodeResponsesRequest(raw: unknown, request?: Pick<InboundRequest, "log">): CanonicalCall {
   const body = expectObject(raw, "body");
-  refuseStateful(body);
+  refuseUnkept(body);
   const model = optionalString(body.model, "model") ?? "";
   const text = optionalObject(body.text, "text");
   const messages: Message[] = [];
@@ -132,7 +146,8 @@ export function decodeResponsesRequest(raw: unknown, request?: Pick<InboundReque
   const input = new InputDecoder(request);
   if (body.input !== undefined && body.input !== null) input.decodeItems(body.input);
   messages.push(...input.messages);
-  if (messages.length === 0) throw invalidRequest("input: must contain at least one item (or give instructions)", "input");
+  const continuation = decodeContinuation(body, instructions !== undefined && instructions !== "");
+  if (messages.length === 0 && continuation?.previousId === undefined) throw invalidRequest("input: must contain at least one item (or give instructions)", "input");
   const { tools: allTools, hosted } = decodeTools(body.tools, request);
   const { choice, allowed } = decodeToolChoice(body.tool_choice, allTools);
   const tools = allowed ? allTools.filter((tool) => allowed.has(tool.name)) : allTools;
@@ -148,5 +163,6 @@ export function decodeResponsesRequest(raw: unknown, request?: Pick<InboundReque
     sourceDialect: dialect,
     extensions: Object.keys(extra).length > 0 ? { [dialect]: extra } : {},
     ...(metadata && { metadata }),
+    ...(continuation && { continuation }),
   };
 }

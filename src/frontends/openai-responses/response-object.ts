@@ -11,7 +11,7 @@ import { nativeDialect } from "./reasoning-envelope.ts";
  * The Responses `response` object. Every field the OpenResponses schema requires is present;
  * request settings are echoed from the call, and sampling values the client left unset are shown
  * as the API's documented defaults (display only: nothing is sent upstream that the client did
- * not ask for). `store` is always false: lipstd keeps no responses.
+ * not ask for). `store` says whether lipstd keeps the response (then its id is lipstd's own).
  */
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
 
@@ -21,7 +21,10 @@ export interface Outcome {
   error?: { code: string; message: string };
 }
 
-export function responseId(upstreamId: string): string {
+/** A kept response has lipstd's own unguessable id; any other shows the upstream's. */
+export function responseId(call: CanonicalCall, upstreamId: string): string {
+  const kept = call.continuation?.storeAs;
+  if (kept !== undefined) return kept;
   return upstreamId.startsWith("resp_") ? upstreamId : `resp_${upstreamId}`;
 }
 
@@ -102,12 +105,12 @@ export function responseSettings(call: CanonicalCall): Record<string, unknown> {
     max_output_tokens: call.options.maxOutputTokens ?? null,
     max_tool_calls: integerOr(extra.max_tool_calls, null),
     parallel_tool_calls: call.options.parallelToolCalls ?? true,
-    previous_response_id: null,
+    previous_response_id: call.continuation?.previousId ?? null,
     prompt_cache_key: stringOrNull(extra.prompt_cache_key),
     reasoning: { effort: effort !== undefined && echoedEfforts.has(effort) ? effort : null, summary: call.options.reasoning?.summary ?? null },
     safety_identifier: call.options.user ?? null,
     service_tier: typeof extra.service_tier === "string" ? extra.service_tier : "default",
-    store: false,
+    store: call.continuation?.storeAs !== undefined,
     temperature: call.options.temperature ?? 1,
     text,
     tool_choice: toolChoiceOf(call.toolChoice),

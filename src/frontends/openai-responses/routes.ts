@@ -1,8 +1,9 @@
-import type { EncodedError, FrontendRoute, InboundRequest } from "../../core/codec.ts";
+import type { EncodedError, FrontendRoute } from "../../core/codec.ts";
 import { checkCallLimits } from "../../core/model/limits.ts";
 import { LipError } from "../../core/model/errors.ts";
 import { encodeOpenAIError } from "../shared/openai-errors.ts";
 import { decodeResponsesRequest } from "./decode.ts";
+import { cancelResponse, deleteResponse, listInputItems, retrieveResponse } from "./stored-routes.ts";
 
 function errorResponse(error: LipError, extraHeaders: Record<string, string> = {}): Response {
   const encoded: EncodedError = encodeOpenAIError(error.error);
@@ -29,17 +30,6 @@ function refuseUpgrade(request: Request): Response {
   return errorResponse(refusal, { connection: "close" });
 }
 
-/** lipstd keeps no responses: every by-id operation answers 404 and says why. */
-function notStored(_request: Request, inbound: InboundRequest): Response {
-  const id = inbound.params.id ?? "";
-  return errorResponse(
-    new LipError("not_found", `response '${id}' not found: this gateway is stateless and does not store or run background responses`, {
-      code: "response_not_found",
-      param: "response_id",
-    }),
-  );
-}
-
 function withBothPrefixes(route: FrontendRoute): FrontendRoute[] {
   return [route, { ...route, pattern: route.pattern.replace(/^\/v1/, "") }];
 }
@@ -50,14 +40,15 @@ export const responsesRoutes: readonly FrontendRoute[] = [
     method: "POST",
     pattern: "/v1/responses/input_tokens",
     async handle(request, inbound, services) {
-      const call = decodeResponsesRequest(await services.readJsonBody(request), inbound);
+      const decoded = decodeResponsesRequest(await services.readJsonBody(request), inbound);
+      const call = decoded.continuation?.previousId === undefined ? decoded : await services.continueCall(decoded, request.headers);
       checkCallLimits(call, inbound.limits);
       const inputTokens = await services.countTokens(call, request.headers);
       return Response.json({ object: "response.input_tokens", input_tokens: inputTokens });
     },
   }),
-  ...withBothPrefixes({ method: "POST", pattern: "/v1/responses/{id}/cancel", handle: notStored }),
-  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}/input_items", handle: notStored }),
-  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}", handle: notStored }),
-  ...withBothPrefixes({ method: "DELETE", pattern: "/v1/responses/{id}", handle: notStored }),
+  ...withBothPrefixes({ method: "POST", pattern: "/v1/responses/{id}/cancel", handle: cancelResponse }),
+  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}/input_items", handle: listInputItems }),
+  ...withBothPrefixes({ method: "GET", pattern: "/v1/responses/{id}", handle: retrieveResponse }),
+  ...withBothPrefixes({ method: "DELETE", pattern: "/v1/responses/{id}", handle: deleteResponse }),
 ];

@@ -77,12 +77,14 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
   let usage: Usage | undefined;
   let block: Block | undefined;
   let droppedTextSignature = false;
+  /** The response the terminal event carried. */
+  let final: Record<string, unknown> | undefined;
 
   const snapshot = (outcome: Outcome) => responseObject(settings, { id, model, createdAt, outcome, output: [...output], usage });
 
   function start(upstreamId: string, upstreamModel: string, created: number): void {
     started = true;
-    id = responseId(upstreamId);
+    id = responseId(call, upstreamId);
     model = upstreamModel || call.model;
     createdAt = created;
     const response = snapshot({ status: "in_progress" });
@@ -161,7 +163,8 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     const open = block;
     block = undefined;
     if (open) output.push(partialItem(open));
-    writer.emit("response.failed", { response: snapshot({ status: "failed", error: failure }) });
+    final = snapshot({ status: "failed", error: failure });
+    writer.emit("response.failed", { response: final });
   }
 
   function failWith(error: CanonicalError): void {
@@ -176,7 +179,8 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
       return;
     }
     closeBlock(outcome.status === "incomplete" ? "incomplete" : "completed");
-    writer.emit(outcome.status === "incomplete" ? "response.incomplete" : "response.completed", { response: snapshot(outcome) });
+    final = snapshot(outcome);
+    writer.emit(outcome.status === "incomplete" ? "response.incomplete" : "response.completed", { response: final });
   }
 
   function handle(event: CanonicalEvent): void {
@@ -258,5 +262,6 @@ export function createResponsesStreamEncoder(call: CanonicalCall, request?: Pick
     },
     end: () => "",
     keepalive: () => SSE_KEEPALIVE,
+    finalResponse: () => final,
   };
 }

@@ -8,7 +8,7 @@
  * URL and add tool-calling-streaming, or streaming-tool-call with a named tool_choice and the
  * stream-order validator, or file-input, previous-response-id and function-call-roundtrip.
  * Every case of every version is here; the two that need `previous_response_id` are multi-step
- * and live in the test itself.
+ * (`chainedCases`).
  */
 export type Validator = "hasOutput" | "completedStatus" | "hasFunctionCall" | "functionCallEvents" | "streamOrder";
 
@@ -139,13 +139,35 @@ export const complianceCases: ComplianceCase[] = [
   },
 ];
 
-/** First requests of the two cases whose second request sends `previous_response_id`. */
-export const chainedFirstRequests = {
-  "previous-response-id": (model: string) => ({ model, input: "Remember this code word: papaya. Reply with only OK." }),
-  "function-call-roundtrip": (model: string) => ({
-    model,
-    input: "Use the weather tool to get the temperature in San Francisco.",
-    tools: [weatherTool],
-    tool_choice: { type: "function", name: "get_weather" },
-  }),
-};
+/**
+ * The two cases that chain a second request to the first by `previous_response_id` (both
+ * non-streaming; the suite checks the second response with hasOutput and completedStatus).
+ * `second` returns undefined when the first response lacks what the suite needs from it.
+ */
+export interface ChainedCase {
+  id: string;
+  first: (model: string) => Record<string, unknown>;
+  second: (model: string, first: Record<string, any>) => Record<string, unknown> | undefined;
+}
+
+export const chainedCases: ChainedCase[] = [
+  {
+    id: "previous-response-id",
+    first: (model) => ({ model, input: "Remember this code word: papaya. Reply with only OK." }),
+    second: (model, first) => ({ model, previous_response_id: first.id, input: "What code word did I ask you to remember?" }),
+  },
+  {
+    id: "function-call-roundtrip",
+    first: (model) => ({
+      model,
+      input: "Use the weather tool to get the temperature in San Francisco.",
+      tools: [weatherTool],
+      tool_choice: { type: "function", name: "get_weather" },
+    }),
+    second: (model, first) => {
+      const call = first.output?.find((item: Record<string, unknown>) => item.type === "function_call");
+      if (!call || !("call_id" in call)) return undefined;
+      return { model, previous_response_id: first.id, input: [{ type: "function_call_output", call_id: call.call_id, output: "64 degrees and clear" }] };
+    },
+  },
+];

@@ -100,9 +100,11 @@ describe("decode: a Codex request", () => {
     expect(call.sourceDialect).toBe("openai-responses");
   });
 
-  test("store, prompt_cache_key, client_metadata and verbosity ride in extensions", () => {
+  test("store: false asks for nothing kept; prompt_cache_key, client_metadata and verbosity ride in extensions", () => {
+    expect(call.continuation).toBeUndefined();
     const carried = call.extensions["openai-responses"]!;
-    expect(carried.store).toBe(false);
+    // lipstd keeps responses itself: a client's `store` never reaches a backend.
+    expect(carried.store).toBeUndefined();
     expect(carried.prompt_cache_key).toBe("019a7c3e-5b2d-7f40-9c1e-3d4f5a6b7c8d");
     expect(carried.client_metadata).toEqual({ "x-codex-installation-id": "11111111-2222-3333-4444-555555555555" });
     expect(carried.verbosity).toBe("low");
@@ -326,7 +328,8 @@ describe("decode: options", () => {
 
 describe("decode: refusals name the field", () => {
   const cases: Array<[string, unknown, string]> = [
-    ["previous_response_id", { model: "m", input: "q", previous_response_id: "resp_1" }, "previous_response_id"],
+    ["previous_response_id type", { model: "m", input: "q", previous_response_id: 7 }, "previous_response_id"],
+    ["store type", { model: "m", input: "q", store: "yes" }, "store"],
     ["conversation", { model: "m", input: "q", conversation: "conv_1" }, "conversation"],
     ["background", { model: "m", input: "q", background: true }, "background"],
     ["item_reference", { model: "m", input: [{ type: "item_reference", id: "msg_1" }] }, "input[0]"],
@@ -350,7 +353,7 @@ describe("decode: refusals name the field", () => {
     });
   }
 
-  test("previous_response_id says what to do instead", () => {
-    expect(decodeError({ model: "m", input: "q", previous_response_id: "resp_1" }).message).toContain("send the full conversation in input");
+  test("conversation says what to do instead", () => {
+    expect(decodeError({ model: "m", input: "q", conversation: "conv_1" }).message).toContain("previous_response_id");
   });
 });

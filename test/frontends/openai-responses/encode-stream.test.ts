@@ -168,10 +168,13 @@ describe("stream encoding: content of items", () => {
       metadata: { k: "v" },
       prompt_cache_key: "cache-1",
       service_tier: "flex",
+      previous_response_id: "resp_previous",
       stream: true,
     });
     const created = parseSse(encodeStream(cases.text!.events, call))[0]!.data.response;
     expect(created).toMatchObject({
+      // A kept response (store defaults to true) shows lipstd's own id, not the upstream's.
+      id: call.continuation!.storeAs!,
       status: "in_progress",
       instructions: "Be terse.",
       tools: [{ type: "function", name: "f", description: "does f", parameters: { type: "object" }, strict: true }],
@@ -183,7 +186,8 @@ describe("stream encoding: content of items", () => {
       metadata: { k: "v" },
       prompt_cache_key: "cache-1",
       service_tier: "flex",
-      store: false,
+      store: true,
+      previous_response_id: "resp_previous",
       output: [],
       usage: null,
     });

@@ -59,7 +59,7 @@ describe("WebSocket upgrade refusal", () => {
   });
 });
 
-describe("stateless by-id routes", () => {
+describe("by-id routes for a response that was never kept", () => {
   const cases: Array<[string, string]> = [
     ["POST", "/v1/responses/resp_abc/cancel"],
     ["POST", "/responses/resp_abc/cancel"],
@@ -68,13 +68,13 @@ describe("stateless by-id routes", () => {
     ["GET", "/v1/responses/resp_abc/input_items"],
   ];
   for (const [method, path] of cases) {
-    test(`${method} ${path} is 404 not found, saying nothing is stored`, async () => {
+    test(`${method} ${path} is 404 not found, saying why`, async () => {
       const response = await fetch(server.url + path, { method });
       expect(response.status).toBe(404);
       const body = await json(response);
       expect(body.error).toMatchObject({ type: "invalid_request_error", code: "response_not_found", param: "response_id" });
       expect(body.error.message).toContain("resp_abc");
-      expect(body.error.message).toContain("stateless");
+      expect(body.error.message).toContain("store: false");
     });
   }
 });
@@ -105,12 +105,15 @@ describe("errors in OpenAI shape", () => {
     expect((await json(response)).error).toMatchObject({ type: "invalid_request_error", code: "invalid_json" });
   });
 
-  test("previous_response_id", async () => {
+  test("an unknown previous_response_id is 404 previous_response_not_found", async () => {
     const response = await post("/v1/responses", { model: "text:m", input: "q", previous_response_id: "resp_1" });
-    expect(response.status).toBe(400);
-    const error = (await json(response)).error;
-    expect(error).toMatchObject({ type: "invalid_request_error", param: "previous_response_id", code: "unsupported_parameter" });
-    expect(error.message).toContain("send the full conversation in input");
+    expect(response.status).toBe(404);
+    expect((await json(response)).error).toEqual({
+      message: "Previous response with id 'resp_1' not found.",
+      type: "invalid_request_error",
+      param: "previous_response_id",
+      code: "previous_response_not_found",
+    });
   });
 });
 

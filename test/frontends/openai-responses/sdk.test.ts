@@ -196,11 +196,11 @@ describe("openai SDK: reasoning", () => {
 
 describe("openai SDK: errors", () => {
   test("an invalid request is a typed BadRequestError naming the parameter", async () => {
-    const error = await rejectionOf(client.responses.create({ model: "text:m", input: "q", previous_response_id: "resp_123" }));
+    const error = await rejectionOf(client.responses.create({ model: "text:m", input: "q", background: true }));
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const typed = error as InstanceType<typeof OpenAI.BadRequestError>;
     expect(typed.status).toBe(400);
-    expect(typed.param).toBe("previous_response_id");
+    expect(typed.param).toBe("background");
     expect(typed.code).toBe("unsupported_parameter");
   });
 
