@@ -275,6 +275,25 @@ describe("input token counting", () => {
   });
 });
 
+describe("a stream that starts with keepalives before its first token", () => {
+  test("is kept all the same", async () => {
+    const slow = await startLipstd(
+      testConfig([{ id: "slow", kind: "local-stub", ttft_ms: 120 }, ...backends], {
+        server: { ...testConfig([]).server, stream_keepalive_interval: 30 },
+      }),
+    );
+    try {
+      const slowClient = sdk(slow.url);
+      const first = await slowClient.responses.stream({ model: "slow:m", input: "take your time" }).finalResponse();
+      expect((await slowClient.responses.retrieve(first.id)).output_text).toBe(stubText);
+      const second = await slowClient.responses.create({ model: "echo:m", previous_response_id: first.id, input: "done?" });
+      expect(transcript(echoOf(second))).toEqual(["user: take your time", `assistant: ${stubText}`, "user: done?"]);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
 describe("continuity.stored_responses.enabled: false", () => {
   test("nothing is kept; previous_response_id is a 400 and the by-id routes say why they find nothing", async () => {
     const off = await startLipstd(testConfig(backends, { continuity: { stored_responses: { enabled: false } } }));
