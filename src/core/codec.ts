@@ -124,6 +124,12 @@ export interface BackendInstance {
    * they may be recoverable (failover); after it the executor surfaces them to the client.
    */
   stream(call: CanonicalCall, attempt: AttemptContext): AsyncIterable<CanonicalEvent>;
+  /**
+   * The same events as `stream`, grouped as they arrived (one array per upstream read), so the
+   * hot path pays one async hop per read rather than one per event. Optional: the executor
+   * falls back to `stream`. Events that precede a failure are yielded before it is thrown.
+   */
+  streamBatches?(call: CanonicalCall, attempt: AttemptContext): AsyncIterable<CanonicalEvent[]>;
   countTokens?(call: CanonicalCall, attempt: AttemptContext): Promise<number>;
   close?(): void | Promise<void>;
 }

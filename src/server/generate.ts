@@ -125,7 +125,7 @@ export async function generate(
     return failed;
   }
   if (call.stream) {
-    return streamResponse(encoderFor(), execution.events, { headers, pipeline, context });
+    return streamResponse(encoderFor(), execution.batches, { headers, pipeline, context });
   }
-  return jsonResponse(keeper ? keeper.frontend() : frontend, call, execution.events, { headers, pipeline, context });
+  return jsonResponse(keeper ? keeper.frontend() : frontend, call, execution.batches, { headers, pipeline, context });
 }

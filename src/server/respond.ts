@@ -14,7 +14,7 @@ interface RespondOptions {
 
 /** What a pending execution resolves to: its events, and a way to drop them unread. */
 export interface PendingEvents {
-  events: AsyncIterable<CanonicalEvent>;
+  batches: AsyncIterable<CanonicalEvent[]>;
   abandon(): void;
 }
 
@@ -65,14 +65,14 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
  */
 export function streamResponse(
   encoder: StreamEncoder,
-  events: AsyncIterable<CanonicalEvent> | Promise<PendingEvents>,
+  events: AsyncIterable<CanonicalEvent[]> | Promise<PendingEvents>,
   options: StreamOptions,
 ): Response {
   const { pipeline, context } = options;
   const observe = pipeline.has("final_stream_observation") || pipeline.has("traffic_observation");
   const egress = pipeline.has("egress_encoding");
   const collector = observe ? createCollector() : undefined;
-  let iterator: AsyncIterator<CanonicalEvent> | undefined;
+  let iterator: AsyncIterator<CanonicalEvent[]> | undefined;
   let closed = false;
   const source: Bun.DirectUnderlyingSource<Uint8Array> = {
     type: "direct",
@@ -88,6 +88,13 @@ export function streamResponse(
         }
       };
       let terminated = false;
+      let text = "";
+      const flush = (): void => {
+        if (text === "") return;
+        const chunk = text;
+        text = "";
+        write(chunk);
+      };
       try {
         if (events instanceof Promise) {
           let ready: PendingEvents;
@@ -105,19 +112,36 @@ export function streamResponse(
             write(encoder.end());
             return;
           }
-          iterator = ready.events[Symbol.asyncIterator]();
+          iterator = ready.batches[Symbol.asyncIterator]();
         } else {
           iterator = events[Symbol.asyncIterator]();
         }
         for (;;) {
           const next = await iterator.next();
           if (next.done) break;
-          collector?.add(next.value);
-          write(encoder.encode(next.value));
-          terminated ||= isTerminalEvent(next.value);
+          // One write per upstream read: the events' text is joined first.
+          for (const event of next.value) {
+            collector?.add(event);
+            const encoded = encoder.encode(event);
+            if (typeof encoded === "string") text += encoded;
+            else {
+              flush();
+              write(encoded);
+            }
+            terminated ||= isTerminalEvent(event);
+          }
+          flush();
         }
         write(encoder.end());
       } catch (thrown) {
+        // What was encoded before the fault goes out before the error event.
+        if (!closed) {
+          try {
+            flush();
+          } catch {
+            // The client is gone.
+          }
+        }
         context.log("debug", "stream ended early", { error: String(thrown) });
         // A fail-closed stage or an encoder fault stops the stream here: it must not look like a
         // finished answer (Chat and Gemini have no other end marker), so the client gets its
@@ -151,9 +175,9 @@ export function streamResponse(
 }
 
 /** Collects the whole answer; a failure after output started becomes the dialect's error response. */
-export async function jsonResponse(frontend: FrontendCodec, call: CanonicalCall, events: AsyncIterable<CanonicalEvent>, options: RespondOptions): Promise<Response> {
+export async function jsonResponse(frontend: FrontendCodec, call: CanonicalCall, batches: AsyncIterable<CanonicalEvent[]>, options: RespondOptions): Promise<Response> {
   const collector = createCollector();
-  for await (const event of events) collector.add(event);
+  for await (const batch of batches) for (const event of batch) collector.add(event);
   const response = collector.response;
   options.pipeline.observeCompletion(response, options.context);
   if (response.error) {

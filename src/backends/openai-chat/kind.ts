@@ -8,7 +8,7 @@ import { backendIdentity, type IdentityDefaults } from "../shared/backend-identi
 import { requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
+import { parseEventData, sseBatches } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { chatRequestBody, type ChatQuirks, openaiQuirks } from "./request.ts";
 import { createChatStreamMapper } from "./stream.ts";
@@ -44,7 +44,7 @@ interface ChatInstance {
   http: UpstreamHttp;
 }
 
-async function* chatStream(instance: ChatInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+async function* chatBatches(instance: ChatInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent[]> {
   const { preset } = instance;
   const body = JSON.stringify(chatRequestBody(call, attempt.model, instance.quirks));
   const signal = instance.http.attemptSignal(attempt.signal);
@@ -62,12 +62,30 @@ async function* chatStream(instance: ChatInstance, call: CanonicalCall, attempt:
   });
   if (!response.body) throw new LipError("upstream", `upstream ${instance.id} sent no body`);
   const mapper = createChatStreamMapper(instance.id, attempt.model);
-  for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
-    if (event.data === "[DONE]") break;
-    if (event.data === "") continue;
-    yield* mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0]);
+  for await (const batch of sseBatches(response.body, instance.id, { http: instance.http, signal })) {
+    const events: CanonicalEvent[] = [];
+    try {
+      for (const event of batch) {
+        if (event.data === "[DONE]") {
+          events.push(...mapper.end());
+          yield events;
+          return;
+        }
+        if (event.data === "") continue;
+        for (const mapped of mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0])) events.push(mapped);
+      }
+    } catch (thrown) {
+      // What the read carried before the fault still goes out first, as it would one by one.
+      if (events.length > 0) yield events;
+      throw thrown;
+    }
+    if (events.length > 0) yield events;
   }
-  yield* mapper.end();
+  yield mapper.end();
+}
+
+async function* chatStream(instance: ChatInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+  for await (const batch of chatBatches(instance, call, attempt)) yield* batch;
 }
 
 /** Config `quirks: {developer_as_system, …}` over the preset's own. */
@@ -98,6 +116,7 @@ export function createChatBackend(preset: ChatPreset, config: BackendConfig, env
   return {
     ...backendIdentity(config, preset),
     stream: (call, attempt) => chatStream(instance, call, attempt),
+    streamBatches: (call, attempt) => chatBatches(instance, call, attempt),
   };
 }
 

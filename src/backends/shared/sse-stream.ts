@@ -11,13 +11,14 @@ export interface SseReadOptions {
 }
 
 /**
- * Upstream SSE events from a response body. Events parsed from one network chunk are yielded
- * together; a body that ends mid-event or fails mid-read throws, so a cut stream never looks
- * complete. The idle timeout runs only while waiting for the network, never while the consumer
- * (a slow client) holds the generator.
+ * Upstream SSE events from a response body, one array per network read: a consumer that maps a
+ * whole read at once pays one async hop per read instead of one per event. A body that ends
+ * mid-event or fails mid-read throws, so a cut stream never looks complete. The idle timeout
+ * runs only while waiting for the network, never while the consumer (a slow client) holds the
+ * generator. Each yielded array is the consumer's to keep.
  */
-export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: string, options: SseReadOptions = {}): AsyncGenerator<SseEvent> {
-  const pending: SseEvent[] = [];
+export async function* sseBatches(body: ReadableStream<Uint8Array>, backendId: string, options: SseReadOptions = {}): AsyncGenerator<SseEvent[]> {
+  let pending: SseEvent[] = [];
   const parser = createSseParser((event) => pending.push(event));
   const reader = body.getReader();
   const idleMs = options.http?.settings.streamIdleTimeoutMs ?? 0;
@@ -49,16 +50,25 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: st
         break;
       }
       parser.feed(result.value);
-      while (pending.length > 0) yield pending.shift()!;
+      if (pending.length > 0) {
+        const batch = pending;
+        pending = [];
+        yield batch;
+      }
     }
     const { truncated } = parser.end();
-    while (pending.length > 0) yield pending.shift()!;
+    if (pending.length > 0) yield pending;
     if (truncated) throw new LipError("upstream", `upstream ${backendId} stream ended mid-event`, { code: "truncated_stream" });
   } finally {
     // A consumer that stops early (client gone, race lost) must not leave the upstream body open.
     if (!finished) void reader.cancel().catch(() => {});
     else reader.releaseLock();
   }
+}
+
+/** Upstream SSE events one at a time (see `sseBatches`). */
+export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: string, options: SseReadOptions = {}): AsyncGenerator<SseEvent> {
+  for await (const batch of sseBatches(body, backendId, options)) yield* batch;
 }
 
 /** One event's `data` as JSON; data that is not JSON makes the stream malformed. */

@@ -1,3 +1,5 @@
+import type { AttemptContext } from "../codec.ts";
+import type { CanonicalCall } from "../model/call.ts";
 import { LipError, toCanonicalError } from "../model/errors.ts";
 import type { CanonicalEvent } from "../model/events.ts";
 import { isContentEvent } from "../model/events.ts";
@@ -9,8 +11,10 @@ import type { AttemptRecord, ExecuteRequest } from "./types.ts";
 /** An attempt that committed: what it read ahead, the live iterator, and how to let go of it. */
 export interface CommittedAttempt {
   ok: true;
+  /** Everything read so far: the events up to the commit and the rest of that upstream read. */
   buffered: CanonicalEvent[];
-  iterator: AsyncIterator<CanonicalEvent>;
+  /** The live stream, one array of events per upstream read. */
+  iterator: AsyncIterator<CanonicalEvent[]>;
   /** Stops the upstream request (if still running) and detaches listeners. */
   release(): void;
 }
@@ -54,6 +58,18 @@ export function asLipError(thrown: unknown): LipError {
   if (thrown instanceof LipError) return thrown;
   const error = toCanonicalError(thrown);
   return new LipError(error.kind, error.message, error);
+}
+
+const finishedIterator: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** The backend's events in batches: its own when it groups them, else one batch per event. */
+function batchesOf(backend: Candidate["backend"], call: CanonicalCall, context: AttemptContext): AsyncIterator<CanonicalEvent[]> {
+  if (backend.streamBatches) return backend.streamBatches(call, context)[Symbol.asyncIterator]();
+  const inner = backend.stream(call, context)[Symbol.asyncIterator]();
+  return {
+    next: () => inner.next().then((result): IteratorResult<CanonicalEvent[]> => (result.done ? finishedIterator : { done: false, value: [result.value] })),
+    return: () => (inner.return ? inner.return().then(() => finishedIterator) : Promise.resolve(finishedIterator)),
+  };
 }
 
 const truncated = () => new LipError("upstream", "upstream stream ended without a finish event", { code: "truncated_stream" });
@@ -103,7 +119,7 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
   }
   const stopped = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(stopReason), { once: true }));
   stopped.catch(() => undefined);
-  let iterator: AsyncIterator<CanonicalEvent> | undefined;
+  let iterator: AsyncIterator<CanonicalEvent[]> | undefined;
   const detach = () => {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);
@@ -124,23 +140,29 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
         call = request.pipeline.transformAttempt(call === request.call ? structuredClone(call) : call, info, request.context);
       }
       request.pipeline.notifyAttempt(info, request.context);
-      iterator = candidate.backend
-        .stream(call, {
-          model: candidate.model,
-          signal: abort.signal,
-          aLegId: record.aLegId,
-          bLegId: record.bLegId,
-          clientHeaders: request.context.headers,
-          log: request.log,
-        })
-        [Symbol.asyncIterator]();
+      iterator = batchesOf(candidate.backend, call, {
+        model: candidate.model,
+        signal: abort.signal,
+        aLegId: record.aLegId,
+        bLegId: record.bLegId,
+        clientHeaders: request.context.headers,
+        log: request.log,
+      });
       for (;;) {
         const next = await Promise.race([iterator.next(), stopped]);
         if (next.done) throw truncated();
-        const event = next.value;
-        if (event.type === "error") throw new LipError(event.error.kind, event.error.message, event.error);
-        buffered.push(event);
-        if (options.commit(event)) {
+        let committed = false;
+        for (const event of next.value) {
+          // Events after the commit in the same read are the committed stream's to judge.
+          if (committed) {
+            buffered.push(event);
+            continue;
+          }
+          if (event.type === "error") throw new LipError(event.error.kind, event.error.message, event.error);
+          buffered.push(event);
+          committed = options.commit(event);
+        }
+        if (committed) {
           record.firstOutputAt = Date.now();
           clearTimeout(timer);
           return { ok: true, buffered, iterator, release };

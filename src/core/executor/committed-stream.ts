@@ -5,22 +5,23 @@ import type { CommittedAttempt } from "./attempt.ts";
 import type { AttemptOutcome, ExecuteRequest } from "./types.ts";
 
 /**
- * The events of the committed attempt: the read-ahead buffer, then the live stream. This is
- * the hot path, so it is one tight loop with no timers. Any break after output (upstream cut,
- * malformed stream, a stream that stops without a finish event) becomes a final error event,
- * so a client never sees a truncated stream that looks complete.
+ * The events of the committed attempt, one array per upstream read: the read-ahead buffer,
+ * then the live stream. This is the hot path, so it is one tight loop with no timers and one
+ * async hop per read. Any break after output (upstream cut, malformed stream, a stream that
+ * stops without a finish event) becomes a final error event, so a client never sees a
+ * truncated stream that looks complete.
  */
 export function committedEvents(
   committed: CommittedAttempt,
   request: ExecuteRequest,
   finish: (outcome: AttemptOutcome, reason?: string, failure?: CanonicalError) => void,
-): { events: AsyncIterable<CanonicalEvent>; abandon(): void } {
+): { batches: AsyncIterable<CanonicalEvent[]>; abandon(): void } {
   let started = false;
   const generator = stream(committed, request, finish, () => {
     started = true;
   });
   return {
-    events: generator,
+    batches: generator,
     // A generator never iterated does not run its `finally`; release the upstream explicitly.
     abandon() {
       if (started) {
@@ -35,12 +36,16 @@ export function committedEvents(
   };
 }
 
+const truncatedStream = (): CanonicalEvent[] => [
+  { type: "error", error: new LipError("upstream", "upstream stream ended without a finish event", { code: "truncated_stream" }).error },
+];
+
 async function* stream(
   committed: CommittedAttempt,
   request: ExecuteRequest,
   finish: (outcome: AttemptOutcome, reason?: string, failure?: CanonicalError) => void,
   onStart: () => void,
-): AsyncGenerator<CanonicalEvent> {
+): AsyncGenerator<CanonicalEvent[]> {
   onStart();
   const { pipeline, context } = request;
   const map = pipeline.mutatesEvents;
@@ -50,30 +55,36 @@ async function* stream(
   let reason: string | undefined;
   let failure: CanonicalError | undefined;
   try {
-    for (const event of committed.buffered) {
-      ended = isTerminalEvent(event);
-      if (map) yield* pipeline.mapEvent(event, context);
-      else yield event;
-    }
-    while (!ended) {
-      let next: IteratorResult<CanonicalEvent>;
+    let batch: readonly CanonicalEvent[] = committed.buffered;
+    for (;;) {
+      const out: CanonicalEvent[] = [];
       try {
-        next = await iterator.next();
+        for (let event of batch) {
+          if (event.type === "error") {
+            outcome = request.signal.aborted ? "cancelled" : "surfaced_failure";
+            reason = event.error.message;
+            failure = event.error;
+            event = { type: "error", error: { ...event.error, recoverable: false } };
+          }
+          ended = isTerminalEvent(event);
+          if (map) for (const mapped of pipeline.mapEvent(event, context)) out.push(mapped);
+          else out.push(event);
+          // Exactly one terminal event: whatever a backend sent after it is not the client's.
+          if (ended) break;
+        }
       } catch (thrown) {
-        next = { done: false, value: { type: "error", error: toCanonicalError(thrown) } };
+        // A fail-closed event stage: what it passed before failing still goes out first.
+        if (out.length > 0) yield out;
+        throw thrown;
       }
-      let event: CanonicalEvent = next.done
-        ? { type: "error", error: new LipError("upstream", "upstream stream ended without a finish event", { code: "truncated_stream" }).error }
-        : next.value;
-      if (event.type === "error") {
-        outcome = request.signal.aborted ? "cancelled" : "surfaced_failure";
-        reason = event.error.message;
-        failure = event.error;
-        event = { type: "error", error: { ...event.error, recoverable: false } };
+      if (out.length > 0) yield out;
+      if (ended) break;
+      try {
+        const next = await iterator.next();
+        batch = next.done ? truncatedStream() : next.value;
+      } catch (thrown) {
+        batch = [{ type: "error", error: toCanonicalError(thrown) }];
       }
-      ended = isTerminalEvent(event);
-      if (map) yield* pipeline.mapEvent(event, context);
-      else yield event;
     }
   } finally {
     // Reached on normal end, on an error, and when the client stops reading (generator return).

@@ -70,7 +70,8 @@ export interface ExecuteRequest {
 
 /** A committed attempt: its events (buffered read-ahead first) and the attempt history. */
 export interface Execution {
-  events: AsyncIterable<CanonicalEvent>;
+  /** The events in order, one array per upstream read (never empty). */
+  batches: AsyncIterable<CanonicalEvent[]>;
   /** Let go of a committed attempt whose events will never be read (client gone). */
   abandon(): void;
   attempts: AttemptRecord[];
