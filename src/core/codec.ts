@@ -22,6 +22,8 @@ export interface InboundRequest {
   params: Record<string, string>;
   limits: RequestLimits;
   log: Logger;
+  /** The client's IP address, when the server knows it. */
+  peer?: string;
 }
 
 /** Turns canonical events into the dialect's stream bytes. Stateful, one per response. */

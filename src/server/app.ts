@@ -189,7 +189,7 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
         if (route.when && !route.when(request)) continue;
         pathMatched ??= route;
         if (route.method !== request.method && !(route.method === "GET" && request.method === "HEAD")) continue;
-        const inbound: InboundRequest = { url, headers: request.headers, params, limits, log };
+        const inbound: InboundRequest = { url, headers: request.headers, params, limits, log, ...(peer !== undefined && { peer }) };
         try {
           return await route.handle(request, inbound, disableIdleTimeout);
         } catch (thrown) {

@@ -6,7 +6,7 @@ import type { Pipeline, RequestContext } from "../core/pipeline/pipeline.ts";
 import { estimateContextTokens } from "../core/routing/context-size.ts";
 import type { RouteDecision } from "../core/routing/route-trace.ts";
 import { parseJsonBody, readBody } from "./body.ts";
-import { clientIdentity, ownerIdentity } from "./client-identity.ts";
+import { clientIdentity, conversationScope, ownerIdentity } from "./client-identity.ts";
 import { errorResponse } from "./error-response.ts";
 import { jsonResponse, streamResponse } from "./respond.ts";
 import { prepareKeeping, type ResponseKeeper } from "./response-storage.ts";
@@ -66,7 +66,7 @@ export async function generate(
   const testMode = requestedTestMode(request, inbound.url, settings.testMode);
   const choice = router.selectorFor(call.model, request.headers, context.routeHint);
   const plan = router.plan(choice);
-  const turn = await runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call));
+  const turn = await runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call), conversationScope(request.headers, inbound.url, call, inbound.peer));
   const headers = { "x-lip-a-leg-id": turn.aLegId };
   let tokens: number | undefined;
   const decision: RouteDecision = { at: Date.now(), aLegId: turn.aLegId, selector: plan.selector, source: plan.source, firstTurn: turn.conversation.firstTurn, attempts: [] };

@@ -45,6 +45,19 @@ describe("A-leg identity", () => {
     expect(other.id).not.toBe(first.id);
   });
 
+  test("the client scope separates the same opening from different clients, and holds across turns", () => {
+    const none = new Headers();
+    const opening = call([["system", "be brief"], ["user", "hi"]]);
+    const alice = identifyALeg(none, opening, "key=sk-alice\u0000peer=10.0.0.1");
+    const bob = identifyALeg(none, opening, "key=sk-bob\u0000peer=10.0.0.1");
+    const aliceLater = identifyALeg(none, call([["system", "be brief"], ["user", "hi"], ["assistant", "hello"], ["user", "more"]]), "key=sk-alice\u0000peer=10.0.0.1");
+    expect(alice.id).toMatch(/^a_[0-9a-f]{32}$/);
+    expect(bob.id).not.toBe(alice.id);
+    expect(aliceLater.id).toBe(alice.id);
+    expect(identifyALeg(none, opening).id).not.toBe(alice.id);
+    expect(alice.identity).toBe("fingerprint");
+  });
+
   test("headers win: an explicit A-leg id, then a session id", () => {
     const explicit = `a_${"0".repeat(32)}`;
     expect(identifyALeg(new Headers({ "x-lip-a-leg-id": explicit, "x-lip-session-id": "s" }), call([["user", "hi"]]))).toEqual({ id: explicit, identity: "a_leg_header" });
@@ -86,6 +99,45 @@ describe("memory store", () => {
       [1, "success"],
       [2, undefined],
     ]);
+  });
+});
+
+describe("memory store history", () => {
+  test("an A-leg keeps its last 1000 attempts, updates in place, and drops the oldest first", async () => {
+    const store = new MemoryContinuityStore({ maxLegs: 10 });
+    await store.putALeg(leg("a"));
+    for (let seq = 1; seq <= 1005; seq++) await store.putAttempt(attempt("a", seq));
+    await store.putAttempt(attempt("a", 1005, { outcome: "success" }));
+    const kept = await store.listAttempts("a", 2000);
+    expect(kept.length).toBe(1000);
+    expect(kept[0]!.seq).toBe(6);
+    expect(kept.at(-1)).toMatchObject({ seq: 1005, outcome: "success" });
+    expect((await store.listAttempts("a", 2)).map((record) => record.seq)).toEqual([1004, 1005]);
+  });
+});
+
+describe("A-legs over HTTP", () => {
+  test("two clients opening with the same words get their own A-legs; each keeps its own across turns", async () => {
+    const server = await start(config([stub("ok", { text: "hello" })], { diagnostics }));
+    try {
+      const opening = [{ role: "system", content: "You are helpful." }, { role: "user", content: "hi" }];
+      const ask = async (key: string, messages: Array<{ role: string; content: string }>) => {
+        const response = await chat(server, { headers: { authorization: `Bearer ${key}` }, messages });
+        expect(response.status).toBe(200);
+        await response.text();
+        return response.headers.get("x-lip-a-leg-id")!;
+      };
+      const alice = await ask("sk-alice", opening);
+      const bob = await ask("sk-bob", opening);
+      expect(bob).not.toBe(alice);
+      const aliceAgain = await ask("sk-alice", [...opening, { role: "assistant", content: "hello" }, { role: "user", content: "more" }]);
+      expect(aliceAgain).toBe(alice);
+      // Lineage is per client: Bob's conversation holds only his own B-leg.
+      expect((await attemptsOf(server, alice)).map((record) => record.seq)).toEqual([1, 2]);
+      expect((await attemptsOf(server, bob)).map((record) => record.seq)).toEqual([1]);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

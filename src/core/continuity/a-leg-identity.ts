@@ -58,9 +58,12 @@ function messageText(message: Message): string {
  * 2. `X-LIP-Session-Id: <any client string>` maps to a stable A-leg;
  * 3. otherwise a fingerprint of the conversation's start (system/developer text and the first
  *    user message), which every later turn repeats, so all turns of a chat share an A-leg.
+ *    `clientScope` (who is asking: the server passes its credential, address, end-user id) is
+ *    part of the fingerprint, so two clients that open with the same words ("hi") under the same
+ *    system prompt do not share lineage, affinity or `[first]` state. It is hashed, never stored.
  * A request with no user message starts a fresh A-leg.
  */
-export function identifyALeg(headers: Headers, call: CanonicalCall): { id: string; identity: ALegIdentity } {
+export function identifyALeg(headers: Headers, call: CanonicalCall, clientScope?: string): { id: string; identity: ALegIdentity } {
   const explicit = headers.get("x-lip-a-leg-id")?.trim();
   if (explicit) {
     if (!aLegPattern.test(explicit)) throw invalidRequest("X-LIP-A-Leg-Id must be 'a_' followed by 32 lowercase hex digits", "X-LIP-A-Leg-Id", "invalid_a_leg_id");
@@ -77,7 +80,9 @@ export function identifyALeg(headers: Headers, call: CanonicalCall): { id: strin
     .filter((message) => message.role === "system" || message.role === "developer")
     .map(messageText)
     .join("\u0001");
-  return { id: hashId("conversation", `${preamble}\u0002${messageText(firstUser)}`), identity: "fingerprint" };
+  const conversation = `${preamble}\u0002${messageText(firstUser)}`;
+  const id = clientScope === undefined ? hashId("conversation", conversation) : hashId("client conversation", `${clientScope}\u0003${conversation}`);
+  return { id, identity: "fingerprint" };
 }
 
 /** A call that carries no earlier assistant turn starts a conversation. */

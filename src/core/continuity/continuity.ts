@@ -67,8 +67,9 @@ export class Continuity {
     return active;
   }
 
-  async beginTurn(headers: Headers, call: CanonicalCall, clientKey?: string): Promise<Turn> {
-    const { id, identity } = identifyALeg(headers, call);
+  /** `clientScope` separates fingerprinted conversations of different clients (see identifyALeg). */
+  async beginTurn(headers: Headers, call: CanonicalCall, clientKey?: string, clientScope?: string): Promise<Turn> {
+    const { id, identity } = identifyALeg(headers, call, clientScope);
     const active = await this.acquire(id, identity);
     const { leg } = active;
     const opening = startsConversation(call);
