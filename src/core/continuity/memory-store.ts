@@ -2,7 +2,8 @@ import type { ALegRecord, AttemptRecord, ContinuityStore, StoreLimits } from "./
 
 interface Entry {
   leg: ALegRecord;
-  attempts: AttemptRecord[];
+  /** By B-leg id, oldest first: an update is one lookup, however long the A-leg's history. */
+  attempts: Map<string, AttemptRecord>;
 }
 
 /** Attempts kept per A-leg in memory; older ones drop off first. */
@@ -49,25 +50,22 @@ export class MemoryContinuityStore implements ContinuityStore {
     const entry = this.touch(record.id);
     const leg = { ...record, routeState: { ...record.routeState } };
     if (entry) entry.leg = leg;
-    else this.entries.set(record.id, { leg, attempts: [] });
+    else this.entries.set(record.id, { leg, attempts: new Map() });
     this.evict();
   }
 
   async putAttempt(record: AttemptRecord): Promise<void> {
     const entry = this.entries.get(record.aLegId);
     if (!entry) return;
-    const copy = { ...record };
-    const index = entry.attempts.findLastIndex((attempt) => attempt.bLegId === record.bLegId);
-    if (index >= 0) entry.attempts[index] = copy;
-    else {
-      entry.attempts.push(copy);
-      if (entry.attempts.length > maxAttemptsPerLeg) entry.attempts.shift();
-    }
+    const { attempts } = entry;
+    const known = attempts.has(record.bLegId);
+    attempts.set(record.bLegId, { ...record });
+    if (!known && attempts.size > maxAttemptsPerLeg) attempts.delete(attempts.keys().next().value!);
   }
 
   async listAttempts(aLegId: string, limit: number): Promise<AttemptRecord[]> {
     const entry = this.touch(aLegId);
-    return entry ? entry.attempts.slice(-limit).map((attempt) => ({ ...attempt })) : [];
+    return entry ? [...entry.attempts.values()].slice(-limit).map((attempt) => ({ ...attempt })) : [];
   }
 
   get size(): number {
