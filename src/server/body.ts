@@ -7,6 +7,13 @@ import { LipError } from "../core/model/errors.ts";
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  // A declared length within the limit is read natively in one go (no JS stream per request);
+  // Bun stops a body at its declared length.
+  if (declared !== null) {
+    const bytes = await request.bytes();
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return bytes;
+  }
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
