@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { CanonicalCall } from "../core/model/call.ts";
 
 const credentialHeaders = ["authorization", "x-api-key", "x-goog-api-key", "api-key"];
@@ -15,7 +14,7 @@ function credential(headers: Headers): string | undefined {
 /** A hash of the credential the client presented (never the credential itself). */
 function credentialHash(headers: Headers): string | undefined {
   const value = credential(headers);
-  return value ? `key:${createHash("sha256").update(value).digest("hex").slice(0, 32)}` : undefined;
+  return value ? `key:${Bun.CryptoHasher.hash("sha256", value, "hex").slice(0, 32)}` : undefined;
 }
 
 function explicitClientId(headers: Headers): string | undefined {

@@ -22,15 +22,14 @@ export interface GenerateDeps {
 
 /** True once `promise` settles (either way) within `ms`, false when the wait runs out first. */
 function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
   });
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -66,7 +65,8 @@ export async function generate(
   const testMode = requestedTestMode(request, inbound.url, settings.testMode);
   const choice = router.selectorFor(call.model, request.headers, context.routeHint);
   const plan = router.plan(choice);
-  const turn = await runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call), conversationScope(request.headers, inbound.url, call, inbound.peer));
+  const begun = runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call), conversationScope(request.headers, inbound.url, call, inbound.peer));
+  const turn = begun instanceof Promise ? await begun : begun;
   const headers = { "x-lip-a-leg-id": turn.aLegId };
   let tokens: number | undefined;
   const decision: RouteDecision = { at: Date.now(), aLegId: turn.aLegId, selector: plan.selector, source: plan.source, firstTurn: turn.conversation.firstTurn, attempts: [] };

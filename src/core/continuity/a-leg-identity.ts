@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { CanonicalCall, Message } from "../model/call.ts";
 import type { MediaSource } from "../model/parts.ts";
 import { invalidRequest } from "../model/errors.ts";
@@ -9,7 +8,7 @@ const aLegPattern = /^a_[0-9a-f]{32}$/;
 const maxSessionIdLength = 512;
 
 function hashId(domain: string, text: string): string {
-  return `a_${createHash("sha256").update(domain).update("\u0000").update(text).digest("hex").slice(0, 32)}`;
+  return `a_${Bun.CryptoHasher.hash("sha256", `${domain}\u0000${text}`, "hex").slice(0, 32)}`;
 }
 
 function mediaKey(source: MediaSource): string {

@@ -41,12 +41,12 @@ export class MemoryContinuityStore implements ContinuityStore {
     }
   }
 
-  async getALeg(id: string): Promise<ALegRecord | undefined> {
+  getALeg(id: string): ALegRecord | undefined {
     const entry = this.touch(id);
     return entry ? { ...entry.leg, routeState: { ...entry.leg.routeState } } : undefined;
   }
 
-  async putALeg(record: ALegRecord): Promise<void> {
+  putALeg(record: ALegRecord): void {
     const entry = this.touch(record.id);
     const leg = { ...record, routeState: { ...record.routeState } };
     if (entry) entry.leg = leg;
@@ -54,7 +54,7 @@ export class MemoryContinuityStore implements ContinuityStore {
     this.evict();
   }
 
-  async putAttempt(record: AttemptRecord): Promise<void> {
+  putAttempt(record: AttemptRecord): void {
     const entry = this.entries.get(record.aLegId);
     if (!entry) return;
     const { attempts } = entry;
@@ -63,7 +63,7 @@ export class MemoryContinuityStore implements ContinuityStore {
     if (!known && attempts.size > maxAttemptsPerLeg) attempts.delete(attempts.keys().next().value!);
   }
 
-  async listAttempts(aLegId: string, limit: number): Promise<AttemptRecord[]> {
+  listAttempts(aLegId: string, limit: number): AttemptRecord[] {
     const entry = this.touch(aLegId);
     return entry ? [...entry.attempts.values()].slice(-limit).map((attempt) => ({ ...attempt })) : [];
   }
@@ -72,7 +72,7 @@ export class MemoryContinuityStore implements ContinuityStore {
     return this.entries.size;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.entries.clear();
   }
 }

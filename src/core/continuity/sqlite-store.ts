@@ -82,7 +82,7 @@ export class SqliteContinuityStore implements ContinuityStore {
     if (++this.writes % pruneEvery === 0) this.prune();
   }
 
-  async getALeg(id: string): Promise<ALegRecord | undefined> {
+  getALeg(id: string): ALegRecord | undefined {
     const row = this.getLeg.get(id);
     if (!row) return undefined;
     if (this.limits.ttlMs !== undefined && this.now() - row.updated_at > this.limits.ttlMs) return undefined;
@@ -97,12 +97,12 @@ export class SqliteContinuityStore implements ContinuityStore {
     };
   }
 
-  async putALeg(record: ALegRecord): Promise<void> {
+  putALeg(record: ALegRecord): void {
     this.upsertLeg.run(record.id, record.createdAt, record.updatedAt, record.identity, record.turns, record.attempts, JSON.stringify(record.routeState));
     this.wrote();
   }
 
-  async putAttempt(record: AttemptRecord): Promise<void> {
+  putAttempt(record: AttemptRecord): void {
     this.upsertAttempt.run(
       record.bLegId,
       record.aLegId,
@@ -120,7 +120,7 @@ export class SqliteContinuityStore implements ContinuityStore {
     this.wrote();
   }
 
-  async listAttempts(aLegId: string, limit: number): Promise<AttemptRecord[]> {
+  listAttempts(aLegId: string, limit: number): AttemptRecord[] {
     return this.selectAttempts.all(aLegId, limit).map((row) => ({
       bLegId: row.b_leg_id,
       aLegId: row.a_leg_id,
@@ -137,7 +137,7 @@ export class SqliteContinuityStore implements ContinuityStore {
     }));
   }
 
-  async close(): Promise<void> {
+  close(): void {
     if (this.ownsDatabase) this.db.close();
   }
 }

@@ -19,19 +19,22 @@ export interface ALegRecord {
   routeState: Record<string, number>;
 }
 
+/** A store may answer at once (memory, SQLite) or later (a networked store). */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
- * Where lineage lives. Every method is async so a networked store (Postgres) fits behind the
- * same interface; the memory and SQLite stores answer at once.
+ * Where lineage lives. A networked store (Postgres) answers with promises; the memory and SQLite
+ * stores answer at once, so the request path pays no promise and no microtask for them.
  */
 export interface ContinuityStore {
   readonly kind: string;
-  getALeg(id: string): Promise<ALegRecord | undefined>;
-  putALeg(record: ALegRecord): Promise<void>;
+  getALeg(id: string): MaybePromise<ALegRecord | undefined>;
+  putALeg(record: ALegRecord): MaybePromise<void>;
   /** Insert or update by `bLegId`. */
-  putAttempt(record: AttemptRecord): Promise<void>;
+  putAttempt(record: AttemptRecord): MaybePromise<void>;
   /** An A-leg's attempts in B-leg order, at most `limit` (the most recent ones). */
-  listAttempts(aLegId: string, limit: number): Promise<AttemptRecord[]>;
-  close(): Promise<void>;
+  listAttempts(aLegId: string, limit: number): MaybePromise<AttemptRecord[]>;
+  close(): MaybePromise<void>;
 }
 
 export interface StoreLimits {
