@@ -174,8 +174,11 @@ export function createApp(config: ServerConfig, options: AppOptions): App {
     async fetch(request, disableIdleTimeout, peer) {
       const url = new URL(request.url);
       const { pathname } = url;
-      const diagnostics = await diagnosticsResponse(runtime, backends, request, url, peer);
-      if (diagnostics) return diagnostics;
+      // Diagnostics are GET/HEAD only: a generate POST does not pay for the lookup.
+      if (request.method === "GET" || request.method === "HEAD") {
+        const diagnostics = await diagnosticsResponse(runtime, backends, request, url, peer);
+        if (diagnostics) return diagnostics;
+      }
       if (pathname === "/" && (request.method === "HEAD" || request.method === "GET")) {
         return request.method === "HEAD" ? new Response(null, { status: 200 }) : Response.json({ name: "lipstd", status: "ok" });
       }
