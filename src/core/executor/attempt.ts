@@ -15,8 +15,11 @@ export interface CommittedAttempt {
   buffered: CanonicalEvent[];
   /** The live stream, one array of events per upstream read. */
   iterator: AsyncIterator<CanonicalEvent[]>;
-  /** Stops the upstream request (if still running) and detaches listeners. */
-  release(): void;
+  /**
+   * Detaches listeners and, unless the stream already ended by itself (`finished`), stops the
+   * upstream request.
+   */
+  release(finished?: boolean): void;
 }
 
 export interface FailedAttempt {
@@ -124,9 +127,9 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
     clearTimeout(timer);
     parent.removeEventListener("abort", onParent);
   };
-  const release = () => {
+  const release = (finished = false) => {
     detach();
-    if (!abort.signal.aborted) abort.abort(new LipError("cancelled", "attempt released"));
+    if (!finished && !abort.signal.aborted) abort.abort(new LipError("cancelled", "attempt released"));
   };
 
   async function readAhead(): Promise<CommittedAttempt | FailedAttempt> {

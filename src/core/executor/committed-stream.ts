@@ -91,9 +91,11 @@ async function* stream(
     if (!ended) {
       outcome = "cancelled";
       reason = "client stopped reading";
-      void iterator.return?.()?.catch(() => undefined);
     }
-    committed.release();
+    // A backend paused after its terminal event cleans up (releases its reader) on return; one
+    // that ended by itself needs no abort, only a stream the client left does.
+    void iterator.return?.()?.catch(() => undefined);
+    committed.release(ended);
     finish(outcome, reason, failure);
   }
 }
