@@ -126,21 +126,13 @@ export function createSseParser(
     onEvent(event);
   }
 
-  function processLine(bytes: Uint8Array): void {
-    if (bytes.length === 0) {
-      dispatch();
-      return;
-    }
-    overLimit(bytes.length);
-    if (bytes[0] === COLON) {
-      if (onComment !== undefined) {
-        const start = bytes[1] === 0x20 ? 2 : 1;
-        onComment(decoder.decode(bytes.subarray(start)));
-      }
+  /** One line of `byteLength` wire bytes, already decoded; the caller checked the limit. */
+  function processText(line: string, byteLength: number): void {
+    if (line.charCodeAt(0) === COLON) {
+      if (onComment !== undefined) onComment(line.slice(line.charCodeAt(1) === 0x20 ? 2 : 1));
       return;
     }
     blockStarted = true;
-    const line = decoder.decode(bytes);
     const colon = line.indexOf(":");
     let field: string;
     let value: string;
@@ -155,7 +147,7 @@ export function createSseParser(
     switch (field) {
       case "data":
         data = data === undefined ? value : `${data}\n${value}`;
-        dataBytes += bytes.length;
+        dataBytes += byteLength;
         break;
       case "event":
         eventType = value;
@@ -167,6 +159,15 @@ export function createSseParser(
         if (DIGITS.test(value)) retry = Number.parseInt(value, 10);
         break;
     }
+  }
+
+  function processLine(bytes: Uint8Array): void {
+    if (bytes.length === 0) {
+      dispatch();
+      return;
+    }
+    overLimit(bytes.length);
+    processText(decoder.decode(bytes), bytes.length);
   }
 
   function takeLine(chunk: Uint8Array, start: number, end: number): Uint8Array {
@@ -200,6 +201,11 @@ export function createSseParser(
     // Each search resumes past the previous hit, so no byte is searched twice.
     let nextLf = -2;
     let nextCr = -2;
+    // Lines that lie whole in this chunk are read from one decode of the chunk's rest rather
+    // than one view and one decode per line. CR and LF are single bytes that no other UTF-8
+    // sequence contains or decodes to, so the k-th line end in the bytes is the k-th in the text.
+    let text: string | undefined;
+    let textPos = 0;
     while (pos < len) {
       if (nextLf !== -1 && nextLf < pos) {
         nextLf = chunk.indexOf(LF, pos);
@@ -217,13 +223,41 @@ export function createSseParser(
       } else {
         end = nextLf === -1 || nextCr < nextLf ? nextCr : nextLf;
       }
-      const line = takeLine(chunk, pos, end);
-      pos = end + 1;
-      if (end === nextCr) {
-        if (pos === len) skipLeadingLf = true;
-        else if (chunk[pos] === LF) pos++;
+      const atCr = end === nextCr;
+      if (fragments.length > 0) {
+        const line = takeLine(chunk, pos, end);
+        pos = end + 1;
+        if (atCr) {
+          if (pos === len) skipLeadingLf = true;
+          else if (chunk[pos] === LF) pos++;
+        }
+        processLine(line);
+        continue;
       }
-      processLine(line);
+      const lineBytes = end - pos;
+      let line = "";
+      if (lineBytes > 0) {
+        overLimit(lineBytes);
+        if (text === undefined) {
+          text = decoder.decode(chunk.subarray(pos));
+          textPos = 0;
+        }
+        const textEnd = text.indexOf(atCr ? "\r" : "\n", textPos);
+        line = text.slice(textPos, textEnd);
+        textPos = textEnd + 1;
+      } else if (text !== undefined) {
+        textPos++;
+      }
+      pos = end + 1;
+      if (atCr) {
+        if (pos === len) skipLeadingLf = true;
+        else if (chunk[pos] === LF) {
+          pos++;
+          textPos++;
+        }
+      }
+      if (lineBytes === 0) dispatch();
+      else processText(line, lineBytes);
     }
     if (pos < len) {
       const tail = len - pos;
