@@ -106,10 +106,17 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
   request.sink?.update(record);
   const abort = new AbortController();
   let stopReason: LipError | undefined;
+  // Rejected by stop(): the read-ahead stops waiting on a backend that may never answer.
+  let rejectStopped: (reason: LipError) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    rejectStopped = reject;
+  });
+  stopped.catch(() => undefined);
   const stop = (reason: LipError) => {
     if (abort.signal.aborted) return;
     stopReason = reason;
     abort.abort(reason);
+    rejectStopped(reason);
   };
   const onParent = () => stop(asLipError(parent.reason));
   parent.addEventListener("abort", onParent, { once: true });
@@ -120,8 +127,6 @@ export function startAttempt(options: AttemptOptions): AttemptHandle {
       stop(new LipError("timeout", `no first token from ${candidate.key} within ${budget / 1000}s`, { code: "ttft_timeout", recoverable: true }));
     }, budget);
   }
-  const stopped = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(stopReason), { once: true }));
-  stopped.catch(() => undefined);
   let iterator: AsyncIterator<CanonicalEvent[]> | undefined;
   const detach = () => {
     clearTimeout(timer);
