@@ -64,6 +64,8 @@ async function* chatBatches(instance: ChatInstance, call: CanonicalCall, attempt
   const mapper = createChatStreamMapper(instance.id, attempt.model);
   for await (const batch of sseBatches(response.body, instance.id, { http: instance.http, signal })) {
     const events: CanonicalEvent[] = [];
+    // Events of the chunk being mapped when it fails are dropped, as a chunk that fails is.
+    let mapped = 0;
     try {
       for (const event of batch) {
         if (event.data === "[DONE]") {
@@ -72,10 +74,12 @@ async function* chatBatches(instance: ChatInstance, call: CanonicalCall, attempt
           return;
         }
         if (event.data === "") continue;
-        for (const mapped of mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0])) events.push(mapped);
+        mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0], events);
+        mapped = events.length;
       }
     } catch (thrown) {
       // What the read carried before the fault still goes out first, as it would one by one.
+      events.length = mapped;
       if (events.length > 0) yield events;
       throw thrown;
     }

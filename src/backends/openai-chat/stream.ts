@@ -81,13 +81,12 @@ export function createChatStreamMapper(backendId: string, fallbackModel: string)
   }
 
   return {
-    /** Events for one parsed `data:` chunk. */
-    map(chunk: ChatChunk): CanonicalEvent[] {
+    /** Events for one parsed `data:` chunk, appended to `events` (a new array when not given). */
+    map(chunk: ChatChunk, events: CanonicalEvent[] = []): CanonicalEvent[] {
       if (chunk.error) {
         const status = typeof chunk.error.code === "number" ? chunk.error.code : 502;
         throw new LipError(kindForStatus(status), redactSecrets(`upstream ${backendId} error: ${chunk.error.message ?? "unknown error"}`), { status: 502, code: "upstream_stream_error" });
       }
-      const events: CanonicalEvent[] = [];
       if (!started) {
         started = true;
         events.push({ type: "response_started", id: chunk.id ?? "", model: chunk.model ?? fallbackModel, created: chunk.created ?? Math.floor(Date.now() / 1000) });
@@ -107,20 +106,23 @@ export function createChatStreamMapper(backendId: string, fallbackModel: string)
         if (block?.kind !== "text") open({ kind: "text" }, events);
         events.push({ type: "text_delta", index, text });
       }
-      for (const call of delta?.tool_calls ?? []) {
-        const upstreamIndex = call.index ?? 0;
-        if (block?.kind !== "tool" || block.upstreamIndex !== upstreamIndex) {
-          if (seenTools.has(upstreamIndex)) {
-            throw new LipError("upstream", `upstream ${backendId} interleaved tool call deltas`, { code: "malformed_stream" });
+      const toolCalls = delta?.tool_calls;
+      if (toolCalls) {
+        for (const call of toolCalls) {
+          const upstreamIndex = call.index ?? 0;
+          if (block?.kind !== "tool" || block.upstreamIndex !== upstreamIndex) {
+            if (seenTools.has(upstreamIndex)) {
+              throw new LipError("upstream", `upstream ${backendId} interleaved tool call deltas`, { code: "malformed_stream" });
+            }
+            seenTools.add(upstreamIndex);
+            open({ kind: "tool", upstreamIndex, arguments: "" }, events);
+            events.push({ type: "tool_call_started", index, id: call.id || randomId("call_"), name: call.function?.name ?? "" });
           }
-          seenTools.add(upstreamIndex);
-          open({ kind: "tool", upstreamIndex, arguments: "" }, events);
-          events.push({ type: "tool_call_started", index, id: call.id || randomId("call_"), name: call.function?.name ?? "" });
-        }
-        const args = call.function?.arguments;
-        if (args && block?.kind === "tool") {
-          block.arguments += args;
-          events.push({ type: "tool_call_args_delta", index, delta: args });
+          const args = call.function?.arguments;
+          if (args && block?.kind === "tool") {
+            block.arguments += args;
+            events.push({ type: "tool_call_args_delta", index, delta: args });
+          }
         }
       }
       if (choice.finish_reason) finish = { reason: chatFinishReason(choice.finish_reason), raw: choice.finish_reason };
