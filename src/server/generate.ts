@@ -65,7 +65,7 @@ export async function generate(
   const testMode = requestedTestMode(request, inbound.url, settings.testMode);
   const choice = router.selectorFor(call.model, request.headers, context.routeHint);
   const plan = router.plan(choice);
-  const begun = runtime.continuity.beginTurn(request.headers, call, clientIdentity(request.headers, call), conversationScope(request.headers, inbound.url, call, inbound.peer));
+  const begun = runtime.continuity.beginTurn(request.headers, call, () => clientIdentity(request.headers, call), conversationScope(request.headers, inbound.url, call, inbound.peer));
   const turn = begun instanceof Promise ? await begun : begun;
   const headers = { "x-lip-a-leg-id": turn.aLegId };
   let tokens: number | undefined;

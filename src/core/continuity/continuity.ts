@@ -20,6 +20,23 @@ interface Active {
   refs: number;
 }
 
+/** `clientKey` is asked for only by `affinity=client` routes: it hashes a credential. */
+function lazyClientKey(conversation: RouteConversation, clientKey: (() => string | undefined) | undefined): RouteConversation {
+  if (clientKey === undefined) return conversation;
+  let known = false;
+  let key: string | undefined;
+  return Object.defineProperty(conversation, "clientKey", {
+    enumerable: true,
+    get: () => {
+      if (!known) {
+        known = true;
+        key = clientKey();
+      }
+      return key;
+    },
+  });
+}
+
 /**
  * A-leg/B-leg lineage over a store. Concurrent requests of one A-leg share one in-memory
  * record, so B-leg numbers never repeat; writes go to the store in the background and a store
@@ -96,13 +113,13 @@ export class Continuity {
    * `clientScope` separates fingerprinted conversations of different clients (see identifyALeg).
    * Answers at once when the A-leg is live or the store answers at once.
    */
-  beginTurn(headers: Headers, call: CanonicalCall, clientKey?: string, clientScope?: string): Turn | Promise<Turn> {
+  beginTurn(headers: Headers, call: CanonicalCall, clientKey?: () => string | undefined, clientScope?: string): Turn | Promise<Turn> {
     const { id, identity } = identifyALeg(headers, call, clientScope);
     const acquired = this.acquire(id, identity);
     return acquired instanceof Promise ? acquired.then((active) => this.turn(id, identity, active, call, clientKey)) : this.turn(id, identity, acquired, call, clientKey);
   }
 
-  private turn(id: string, identity: ALegRecord["identity"], active: Active, call: CanonicalCall, clientKey: string | undefined): Turn {
+  private turn(id: string, identity: ALegRecord["identity"], active: Active, call: CanonicalCall, clientKey: (() => string | undefined) | undefined): Turn {
     const { leg } = active;
     const opening = startsConversation(call);
     const firstTurn = opening && (identity === "fingerprint" || identity === "fresh" || leg.turns === 0);
@@ -111,7 +128,7 @@ export class Continuity {
     let ended = false;
     return {
       aLegId: id,
-      conversation: { aLegId: id, firstTurn, routeState: leg.routeState, ...(clientKey !== undefined && { clientKey }) },
+      conversation: lazyClientKey({ aLegId: id, firstTurn, routeState: leg.routeState }, clientKey),
       nextSeq: () => ++leg.attempts,
       sink: {
         update: (record: AttemptRecord) => {
