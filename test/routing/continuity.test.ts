@@ -141,6 +141,23 @@ describe("A-legs over HTTP", () => {
   });
 });
 
+describe("client affinity over HTTP", () => {
+  test("{client_sticky}: every conversation of one API key lands on the backend its first one got", async () => {
+    const server = await start(config([stub("a", { text: "from a" }), stub("b", { text: "from b" })]));
+    try {
+      const answers = new Set<string>();
+      for (let turn = 0; turn < 8; turn++) {
+        const response = await chat(server, { route: "{client_sticky}a:m^b:m", headers: { authorization: "Bearer sk-sticky" }, messages: [{ role: "user", content: `question ${turn}` }] });
+        expect(response.status).toBe(200);
+        answers.add(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content);
+      }
+      expect(answers.size).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("SQLite store", () => {
   test("round-trips A-legs and attempts, migrates once, prunes beyond max_legs", async () => {
     const path = join(dir, "unit", "lineage.sqlite");
