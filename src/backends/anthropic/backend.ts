@@ -6,7 +6,8 @@ import type { CanonicalEvent } from "../../core/model/events.ts";
 import { backendIdentity, type IdentityDefaults } from "../shared/backend-identity.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { sseEvents } from "../shared/sse-stream.ts";
+import { append, canonicalBatches, eachEvent } from "../shared/event-batches.ts";
+import { sseBatches } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { malformedStream } from "./errors.ts";
 import { messagePayloads } from "./message-json.ts";
@@ -71,7 +72,7 @@ function parsePayload(backendId: string, data: string, eventName: string | undef
   return typed;
 }
 
-async function* messagesStream(instance: Instance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+async function* messagesBatches(instance: Instance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent[]> {
   const built = messagesRequest(call, attempt.model, instance.settings.request);
   const signal = instance.http.attemptSignal(attempt.signal);
   const response = await keyedFetch(instance.id, instance.pool, {
@@ -89,16 +90,26 @@ async function* messagesStream(instance: Instance, call: CanonicalCall, attempt:
       throw instance.http.bodyFailure(instance.id, signal) ?? new LipError("upstream", `upstream ${instance.id} body broke`, { code: "stream_broken" });
     });
     const message = parsePayload(instance.id, text, undefined);
-    for (const payload of messagePayloads(message as Parameters<typeof messagePayloads>[0])) yield* mapper.map(payload);
-    mapper.end();
+    const events: CanonicalEvent[] = [];
+    try {
+      for (const payload of messagePayloads(message as Parameters<typeof messagePayloads>[0])) append(events, mapper.map(payload));
+      mapper.end();
+    } catch (thrown) {
+      if (events.length > 0) yield events;
+      throw thrown;
+    }
+    if (events.length > 0) yield events;
     return;
   }
-  for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
-    if (event.data === "") continue;
-    yield* mapper.map(parsePayload(instance.id, event.data, event.event));
-    if (mapper.finished) break;
-  }
-  mapper.end();
+  yield* canonicalBatches(
+    sseBatches(response.body, instance.id, { http: instance.http, signal }),
+    (event, out) => {
+      if (event.data === "") return false;
+      append(out, mapper.map(parsePayload(instance.id, event.data, event.event)));
+      return mapper.finished;
+    },
+    () => mapper.end(),
+  );
 }
 
 async function countTokens(instance: Instance, call: CanonicalCall, attempt: AttemptContext): Promise<number> {
@@ -129,7 +140,8 @@ export function createMessagesBackend(flavour: MessagesFlavour, config: BackendC
   };
   return {
     ...backendIdentity(config, flavour),
-    stream: (call, attempt) => messagesStream(instance, call, attempt),
+    stream: (call, attempt) => eachEvent(messagesBatches(instance, call, attempt)),
+    streamBatches: (call, attempt) => messagesBatches(instance, call, attempt),
     ...(instance.settings.countTokens && { countTokens: (call: CanonicalCall, attempt: AttemptContext) => countTokens(instance, call, attempt) }),
   };
 }

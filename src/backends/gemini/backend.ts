@@ -6,7 +6,8 @@ import type { CanonicalEvent } from "../../core/model/events.ts";
 import { backendIdentity } from "../shared/backend-identity.ts";
 import type { KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
+import { append, canonicalBatches, eachEvent } from "../shared/event-batches.ts";
+import { parseEventData, sseBatches } from "../shared/sse-stream.ts";
 import type { UpstreamHttp } from "../shared/upstream-http.ts";
 import { keyRejected, retryDelayFromBody } from "./errors.ts";
 import { geminiRequestBody, geminiRequestWarnings } from "./request.ts";
@@ -101,21 +102,33 @@ async function jsonChunks(response: Response, backendId: string, http: UpstreamH
   return (Array.isArray(parsed) ? parsed : [parsed]).map((chunk) => asChunk(chunk, backendId));
 }
 
-async function* geminiStream(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+async function* geminiBatches(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent[]> {
   const body = JSON.stringify(geminiRequestBody(call, attempt.model, settings.thinkingControl));
   const signal = settings.http.attemptSignal(attempt.signal);
   const response = await post(settings, settings.endpoint.url(attempt.model, "streamGenerateContent"), body, signal);
   if (!response.body) throw new LipError("upstream", `upstream ${settings.id} sent no body`);
   const mapper = createGeminiStreamMapper(settings.id, attempt.model, geminiRequestWarnings(call, attempt.model, settings.thinkingControl));
   if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-    for await (const event of sseEvents(response.body, settings.id, { http: settings.http, signal })) {
-      if (event.data.trim() === "") continue;
-      yield* mapper.map(asChunk(parseEventData(event.data, settings.id), settings.id));
-    }
-  } else {
-    for (const chunk of await jsonChunks(response, settings.id, settings.http, signal)) yield* mapper.map(chunk);
+    yield* canonicalBatches(
+      sseBatches(response.body, settings.id, { http: settings.http, signal }),
+      (event, out) => {
+        if (event.data.trim() !== "") append(out, mapper.map(asChunk(parseEventData(event.data, settings.id), settings.id)));
+        return false;
+      },
+      (out) => append(out, mapper.end()),
+    );
+    return;
   }
-  yield* mapper.end();
+  // A whole JSON answer is one read; what was mapped before a fault still goes out first.
+  const events: CanonicalEvent[] = [];
+  try {
+    for (const chunk of await jsonChunks(response, settings.id, settings.http, signal)) append(events, mapper.map(chunk));
+    append(events, mapper.end());
+  } catch (thrown) {
+    if (events.length > 0) yield events;
+    throw thrown;
+  }
+  if (events.length > 0) yield events;
 }
 
 async function countTokens(settings: GeminiSettings, call: CanonicalCall, attempt: AttemptContext): Promise<number> {
@@ -132,7 +145,8 @@ export function createGeminiInstance(config: BackendConfig, kind: string, http: 
   const settings: GeminiSettings = { id: config.id, http, thinkingControl: (config.thinking_control as ThinkingControl | undefined) ?? "auto", endpoint };
   return {
     ...backendIdentity(config, { kind, defaultModel: defaultGeminiModel, family: "gemini" }),
-    stream: (call, attempt) => geminiStream(settings, call, attempt),
+    stream: (call, attempt) => eachEvent(geminiBatches(settings, call, attempt)),
+    streamBatches: (call, attempt) => geminiBatches(settings, call, attempt),
     countTokens: (call, attempt) => countTokens(settings, call, attempt),
   };
 }

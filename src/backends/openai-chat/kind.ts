@@ -6,6 +6,7 @@ import { LipError } from "../../core/model/errors.ts";
 import type { CanonicalEvent } from "../../core/model/events.ts";
 import { backendIdentity, type IdentityDefaults } from "../shared/backend-identity.ts";
 import { requireBaseUrl } from "../shared/common-options.ts";
+import { append, canonicalBatches, eachEvent } from "../shared/event-batches.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
 import { parseEventData, sseBatches } from "../shared/sse-stream.ts";
@@ -62,34 +63,15 @@ async function* chatBatches(instance: ChatInstance, call: CanonicalCall, attempt
   });
   if (!response.body) throw new LipError("upstream", `upstream ${instance.id} sent no body`);
   const mapper = createChatStreamMapper(instance.id, attempt.model);
-  for await (const batch of sseBatches(response.body, instance.id, { http: instance.http, signal })) {
-    const events: CanonicalEvent[] = [];
-    // Events of the chunk being mapped when it fails are dropped, as a chunk that fails is.
-    let mapped = 0;
-    try {
-      for (const event of batch) {
-        if (event.data === "[DONE]") {
-          events.push(...mapper.end());
-          yield events;
-          return;
-        }
-        if (event.data === "") continue;
-        mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0], events);
-        mapped = events.length;
-      }
-    } catch (thrown) {
-      // What the read carried before the fault still goes out first, as it would one by one.
-      events.length = mapped;
-      if (events.length > 0) yield events;
-      throw thrown;
-    }
-    if (events.length > 0) yield events;
-  }
-  yield mapper.end();
-}
-
-async function* chatStream(instance: ChatInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
-  for await (const batch of chatBatches(instance, call, attempt)) yield* batch;
+  yield* canonicalBatches(
+    sseBatches(response.body, instance.id, { http: instance.http, signal }),
+    (event, out) => {
+      if (event.data === "[DONE]") return true;
+      if (event.data !== "") mapper.map(parseEventData(event.data, instance.id) as Parameters<typeof mapper.map>[0], out);
+      return false;
+    },
+    (out) => append(out, mapper.end()),
+  );
 }
 
 /** Config `quirks: {developer_as_system, …}` over the preset's own. */
@@ -119,7 +101,7 @@ export function createChatBackend(preset: ChatPreset, config: BackendConfig, env
   };
   return {
     ...backendIdentity(config, preset),
-    stream: (call, attempt) => chatStream(instance, call, attempt),
+    stream: (call, attempt) => eachEvent(chatBatches(instance, call, attempt)),
     streamBatches: (call, attempt) => chatBatches(instance, call, attempt),
   };
 }

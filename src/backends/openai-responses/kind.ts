@@ -8,7 +8,8 @@ import { backendIdentity, type IdentityDefaults } from "../shared/backend-identi
 import { backendPrefixOption, requireBaseUrl } from "../shared/common-options.ts";
 import { discoverApiKeys, KeyPool } from "../shared/key-pool.ts";
 import { keyedFetch } from "../shared/keyed-fetch.ts";
-import { parseEventData, sseEvents } from "../shared/sse-stream.ts";
+import { canonicalBatches, eachEvent } from "../shared/event-batches.ts";
+import { parseEventData, sseBatches } from "../shared/sse-stream.ts";
 import { type UpstreamHttp, upstreamHttpFor } from "../shared/upstream-http.ts";
 import { responsesRequestBody } from "./request.ts";
 import { createResponsesStreamMapper, type ResponsesEvent } from "./stream.ts";
@@ -22,7 +23,7 @@ interface ResponsesInstance {
   http: UpstreamHttp;
 }
 
-async function* responsesStream(instance: ResponsesInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent> {
+async function* responsesBatches(instance: ResponsesInstance, call: CanonicalCall, attempt: AttemptContext): AsyncGenerator<CanonicalEvent[]> {
   const { body, warnings } = responsesRequestBody(call, attempt.model, { store: instance.store });
   const signal = instance.http.attemptSignal(attempt.signal);
   const response = await keyedFetch(instance.id, instance.pool, {
@@ -40,23 +41,27 @@ async function* responsesStream(instance: ResponsesInstance, call: CanonicalCall
   if (!response.body) throw new LipError("upstream", `upstream ${instance.id} sent no body`);
   const mapper = createResponsesStreamMapper(instance.id, attempt.model);
   let pendingWarnings = warnings;
-  for await (const event of sseEvents(response.body, instance.id, { http: instance.http, signal })) {
-    if (event.data === "" || event.data === "[DONE]") continue;
-    const parsed = parseEventData(event.data, instance.id) as ResponsesEvent;
-    // Some servers name the type only in the `event:` line.
-    if (typeof parsed.type !== "string") parsed.type = event.event ?? "";
-    const mapped = mapper.map(parsed);
-    for (const canonical of mapped) {
-      yield canonical;
-      // Warnings about the request go right after message_started (events before response_started are invalid).
-      if (canonical.type === "message_started" && pendingWarnings.length > 0) {
-        for (const warning of pendingWarnings) yield { type: "warning", ...warning };
-        pendingWarnings = [];
+  yield* canonicalBatches(
+    sseBatches(response.body, instance.id, { http: instance.http, signal }),
+    (event, out) => {
+      if (event.data === "" || event.data === "[DONE]") return false;
+      const parsed = parseEventData(event.data, instance.id) as ResponsesEvent;
+      // Some servers name the type only in the `event:` line.
+      if (typeof parsed.type !== "string") parsed.type = event.event ?? "";
+      for (const canonical of mapper.map(parsed)) {
+        out.push(canonical);
+        // Warnings about the request go right after message_started (events before response_started are invalid).
+        if (canonical.type === "message_started" && pendingWarnings.length > 0) {
+          for (const warning of pendingWarnings) out.push({ type: "warning", ...warning });
+          pendingWarnings = [];
+        }
       }
-    }
-    if (mapper.ended) return;
-  }
-  throw new LipError("upstream", `upstream ${instance.id} stream ended without a terminal response event`, { code: "truncated_stream" });
+      return mapper.ended;
+    },
+    () => {
+      if (!mapper.ended) throw new LipError("upstream", `upstream ${instance.id} stream ended without a terminal response event`, { code: "truncated_stream" });
+    },
+  );
 }
 
 interface ResponsesFlavour extends IdentityDefaults {
@@ -83,7 +88,8 @@ function createResponsesBackend(flavour: ResponsesFlavour, config: BackendConfig
   };
   return {
     ...backendIdentity(config, flavour),
-    stream: (call, attempt) => responsesStream(instance, call, attempt),
+    stream: (call, attempt) => eachEvent(responsesBatches(instance, call, attempt)),
+    streamBatches: (call, attempt) => responsesBatches(instance, call, attempt),
   };
 }
 

@@ -66,11 +66,6 @@ export async function* sseBatches(body: ReadableStream<Uint8Array>, backendId: s
   }
 }
 
-/** Upstream SSE events one at a time (see `sseBatches`). */
-export async function* sseEvents(body: ReadableStream<Uint8Array>, backendId: string, options: SseReadOptions = {}): AsyncGenerator<SseEvent> {
-  for await (const batch of sseBatches(body, backendId, options)) yield* batch;
-}
-
 /** One event's `data` as JSON; data that is not JSON makes the stream malformed. */
 export function parseEventData(data: string, backendId: string): unknown {
   try {
