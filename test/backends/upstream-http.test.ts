@@ -91,6 +91,12 @@ describe("http_client timeouts", () => {
     expect(upstream.requests[0]!.aborted).toBe(true);
   });
 
+  test("a stream that lasts several idle timeouts, with every gap under it, is not cut", async () => {
+    const upstream = emulator({ script: [{ reply: { text: ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"] }, chunkDelayMs: 20 }] });
+    const backend = backendOf(openaiResponsesKind, { base_url: upstream.url, api_key: "k" }, environment({}, { streamIdleTimeoutMs: 100 }));
+    expect((await run(backend, userCall("1"))).response.parts).toEqual([{ type: "text", text: "abcdefghijkl" }]);
+  });
+
   test("a slow but steady stream is not cut by the idle timeout; the total timeout bounds the whole attempt", async () => {
     const upstream = emulator({ script: [{ reply: { text: ["a", "b", "c", "d", "e"] }, chunkDelayMs: 15 }] });
     const steady = backendOf(openaiResponsesKind, { base_url: upstream.url, api_key: "k" }, environment({}, { streamIdleTimeoutMs: 150 }));

@@ -24,16 +24,28 @@ export async function* sseBatches(body: ReadableStream<Uint8Array>, backendId: s
   const idleMs = options.http?.settings.streamIdleTimeoutMs ?? 0;
   let idleExpired = false;
   let finished = false;
+  // One timer per stream rather than one per read: each read only notes when its wait began;
+  // the timer, when it fires, checks the wait in progress and re-arms for what is left of it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitingSince: number | undefined;
+  const checkIdle = () => {
+    timer = undefined;
+    if (waitingSince === undefined) return;
+    const left = waitingSince + idleMs - performance.now();
+    if (left > 0) {
+      timer = setTimeout(checkIdle, left);
+      return;
+    }
+    idleExpired = true;
+    void reader.cancel().catch(() => {});
+  };
   try {
     for (;;) {
       let result: Awaited<ReturnType<typeof reader.read>>;
-      const timer =
-        idleMs > 0
-          ? setTimeout(() => {
-              idleExpired = true;
-              void reader.cancel().catch(() => {});
-            }, idleMs)
-          : undefined;
+      if (idleMs > 0) {
+        waitingSince = performance.now();
+        timer ??= setTimeout(checkIdle, idleMs);
+      }
       try {
         result = await reader.read();
       } catch (thrown) {
@@ -42,7 +54,7 @@ export async function* sseBatches(body: ReadableStream<Uint8Array>, backendId: s
         const detail = thrown instanceof Error ? thrown.message : String(thrown);
         throw new LipError("upstream", redactSecrets(`upstream ${backendId} stream broke: ${detail}`), { code: "stream_broken" });
       } finally {
-        clearTimeout(timer);
+        waitingSince = undefined;
       }
       if (idleExpired) throw upstreamTimeout(backendId, "idle", idleMs);
       if (result.done) {
@@ -60,6 +72,7 @@ export async function* sseBatches(body: ReadableStream<Uint8Array>, backendId: s
     if (pending.length > 0) yield pending;
     if (truncated) throw new LipError("upstream", `upstream ${backendId} stream ended mid-event`, { code: "truncated_stream" });
   } finally {
+    clearTimeout(timer);
     // A consumer that stops early (client gone, race lost) must not leave the upstream body open.
     if (!finished) void reader.cancel().catch(() => {});
     else reader.releaseLock();
