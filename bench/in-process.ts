@@ -6,7 +6,10 @@
  * less with machine load than `bench/run.ts`'s — use it to compare two versions of the hot path;
  * use `bench/run.ts` for what a client sees.
  *
- *   bun bench/in-process.ts [--requests 20000] [--chunks 50] [--concurrency 32] [--warmup 5000]
+ *   bun bench/in-process.ts [--requests 20000] [--chunks 50] [--reads 1] [--concurrency 32] [--warmup 5000]
+ *
+ * `--reads N` hands the upstream body over in N reads (whole events each), as paced chunks
+ * arrive: per-read costs show up there.
  *
  * Prints µs of process CPU (all threads) and of wall time per request, over the measured
  * requests only (after the warm-up, which lets the JIT settle).
@@ -20,6 +23,7 @@ const requests = numberOption(flags, "requests", "INPROC_REQUESTS", 20000);
 const chunks = numberOption(flags, "chunks", "INPROC_CHUNKS", 50);
 const concurrency = numberOption(flags, "concurrency", "INPROC_CONCURRENCY", 32);
 const warmup = numberOption(flags, "warmup", "INPROC_WARMUP", 5000);
+const reads = Math.max(1, numberOption(flags, "reads", "INPROC_READS", 1));
 
 // The stub upstream's bytes for one answer (see stub-upstream.ts), sent as one read.
 const encoder = new TextEncoder();
@@ -31,11 +35,27 @@ wire += frame({}, "stop");
 wire += `data: ${JSON.stringify({ id: "chatcmpl-stub", object: "chat.completion.chunk", created: 1700000000, model: "bench-model", choices: [], usage: { prompt_tokens: 20, completion_tokens: chunks, total_tokens: 20 + chunks } })}\n\n`;
 wire += "data: [DONE]\n\n";
 const wireBytes = encoder.encode(wire);
+// The body split into `reads` pieces at event boundaries.
+const events = wire.split(/(?<=\n\n)/);
+const pieces = Array.from({ length: Math.min(reads, events.length) }, (_, piece, all = Math.min(reads, events.length)) =>
+  encoder.encode(events.slice(Math.floor((piece * events.length) / all), Math.floor(((piece + 1) * events.length) / all)).join("")),
+);
+
+function upstreamBody(): Uint8Array | ReadableStream<Uint8Array> {
+  if (pieces.length === 1) return wireBytes;
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(pieces[next++]!);
+      if (next === pieces.length) controller.close();
+    },
+  });
+}
 
 // Every upstream request of the process answers from memory.
 class MemoryFetchSession {
   fetch(): Promise<Response> {
-    return Promise.resolve(new Response(wireBytes, { status: 200, headers: { "content-type": "text/event-stream" } }));
+    return Promise.resolve(new Response(upstreamBody(), { status: 200, headers: { "content-type": "text/event-stream" } }));
   }
 }
 (Bun as unknown as { FetchSession: unknown }).FetchSession = MemoryFetchSession;
@@ -94,6 +114,6 @@ await run(requests);
 const cpu = process.cpuUsage(cpuBefore);
 const wall = performance.now() - wallBefore;
 const perRequest = (value: number) => (value / requests).toFixed(1);
-console.log(`in-process: ${requests} requests × ${chunks} chunks, concurrency ${concurrency}: CPU ${perRequest(cpu.user + cpu.system)} µs/req (user ${perRequest(cpu.user)}), wall ${perRequest(wall * 1000)} µs/req`);
+console.log(`in-process: ${requests} requests × ${chunks} chunks in ${pieces.length} read(s), concurrency ${concurrency}: CPU ${perRequest(cpu.user + cpu.system)} µs/req (user ${perRequest(cpu.user)}), wall ${perRequest(wall * 1000)} µs/req`);
 await app.close();
 process.exit(0);
