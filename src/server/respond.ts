@@ -53,11 +53,11 @@ function toBytes(chunk: Uint8Array | string): Uint8Array {
 }
 
 /**
- * Streams encoded events with a Bun direct stream: each event is written as it arrives,
- * with no intermediate queue and no explicit flush — Bun sends what was written when the loop
- * yields, so the events of one upstream read leave in one write instead of one syscall each. A failed client write ends the loop, and leaving the
- * loop returns the event generator, which cancels the upstream request. Any other failure
- * ends the stream with the dialect's error event.
+ * Streams encoded events with a Bun direct stream: the events of one upstream read are encoded
+ * and written as one chunk (an egress stage sees that chunk), with no intermediate queue and no
+ * explicit flush — Bun sends what was written when the loop yields. A failed client write ends
+ * the loop, and leaving the loop returns the event generator, which cancels the upstream
+ * request. Any other failure ends the stream with the dialect's error event.
  *
  * `events` may still be pending (the executor has not committed an attempt yet): the response
  * has started, so keepalives hold the connection and a failure becomes the dialect's error
